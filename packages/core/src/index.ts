@@ -1,3 +1,13 @@
 export * from './errors.js';
 export * from './util/wait.js';
 export * from './serialize/index.js';
+export { debug, logToStderr } from './debug.js';
+export { isMainProcess, type ChildLike } from './identity/state.js';
+export { currentProcess, parentProcess, activeChildren, cpuCount, type ProcessInfo } from './identity/current.js';
+export { Process, type ProcessOptions, type ProcessEvents } from './process/process.js';
+export type { StdioOption } from './process/launch.js';
+export type { StartMethod } from './process/start-method.js';
+export { getContext, setStartMethod, getStartMethod, getAllStartMethods, type BaseContext } from './process/context.js';
+export { setForkserverSpares } from './process/forkserver.js';
+export { locateTarget, findExport, callerModule, type TargetRef } from './process/target.js';
+export { childExecArgv, resolveTsx } from './process/exec-argv.js';

@@ -1,0 +1,170 @@
+/**
+ * The first module a child interpreter runs (every start method). It is kept lean: it parses
+ * JSON control messages and loads the codec only when it has something to decode, so a trivial
+ * start costs little more than a bare `node` start.
+ *
+ * Order matters: the process-wide role is set to 'child' before any user module is imported, so
+ * `isMainProcess()` is false in the child whichever copy of @proc/core the user module loads.
+ */
+import net from 'node:net';
+import { processState } from '../identity/state.js';
+import type { ChildMessage, Incoming, ParentMessage } from '../process/channel.js';
+import { ControlChannel } from '../process/channel.js';
+import type { TargetRef } from '../process/target.js';
+
+const state = processState();
+state.role = 'child';
+state.name = 'Process';
+
+const spare = process.argv.includes('--proc-spare');
+// Helper processes started ahead of need ignore Ctrl-C, as CPython's forkserver does, so the
+// parent can shut them down in order. A process running a target gets SIGINT's default back.
+const ignoreSigint = () => {};
+if (spare) process.on('SIGINT', ignoreSigint);
+
+const socket = new net.Socket({ fd: 3, readable: true, writable: true });
+let booted = false;
+let running = false;
+const ipcHandles: unknown[] = [];
+let handleWaiters: Array<() => void> = [];
+
+const channel = new ControlChannel<ParentMessage, ChildMessage>(socket, (m) => {
+  void onMessage(m);
+});
+
+// The parent is gone: exit. (When this process is too busy to notice, the parent's reaper
+// kills it; see reaper.ts.)
+socket.on('close', () => {
+  if (!running) process.exit(0);
+  process.kill(process.pid, 'SIGTERM');
+});
+socket.on('error', () => {});
+
+if (process.send) {
+  process.on('message', (msg: unknown, handle: unknown) => {
+    if (typeof msg === 'object' && msg !== null && (msg as { type?: string }).type === 'proc:handle') {
+      ipcHandles[(msg as { index: number }).index] = handle;
+      const w = handleWaiters;
+      handleWaiters = [];
+      for (const f of w) f();
+    }
+  });
+}
+
+if (spare) channel.send({ type: 'ready' });
+
+async function onMessage({ message, binary }: Incoming<ParentMessage>): Promise<void> {
+  if (message.type === 'preload') {
+    // Import the target's module ahead of need; a failure here shows again at boot.
+    import(message.module).catch(() => {});
+    return;
+  }
+  if (message.type !== 'boot' || booted) return;
+  booted = true;
+  try {
+    const target = await prepare(message, binary);
+    if (spare) process.off('SIGINT', ignoreSigint);
+    running = true;
+    process.once('beforeExit', () => {
+      void fail(new Error('The target returned a promise that never settled: the event loop emptied while it was pending.'));
+    });
+    channel.send({ type: 'started' });
+    socket.unref();
+    process.on('uncaughtException', (err) => void fail(err));
+    process.on('unhandledRejection', (err) => void fail(err));
+    await target();
+    await finish(0);
+  } catch (err) {
+    if (!running) await bootFailed(err);
+    else await fail(err);
+  }
+}
+
+async function prepare(boot: Extract<ParentMessage, { type: 'boot' }>, binary?: Buffer): Promise<() => unknown> {
+  state.name = boot.name;
+  state.daemon = boot.daemon;
+  state.authkey = Buffer.from(boot.authkey, 'hex');
+  state.identity = boot.identity;
+  state.parent = boot.parent;
+  if (boot.logToStderr) process.env.PROC_LOG_STDERR = '1';
+  const [ns, payload] = await Promise.all([import(boot.target.module), decodeArgs(boot, binary)]);
+  const { findExport } = await import('../process/target.js');
+  const found = findExport(ns as Record<string, unknown>, boot.target as TargetRef);
+  const { args = [], self } = (payload ?? {}) as { args?: unknown[]; self?: Record<string, unknown> };
+  if (boot.target.kind === 'class') {
+    const { makeChildView } = await import('../process/child-view.js');
+    const instance = makeChildView(found as never, boot, args, self ?? {});
+    return () => (instance as { run(): unknown }).run();
+  }
+  const { setChildSelf } = await import('../process/child-view.js');
+  setChildSelf(boot, args);
+  return () => found(...args);
+}
+
+async function decodeArgs(boot: Extract<ParentMessage, { type: 'boot' }>, binary?: Buffer): Promise<unknown> {
+  if (!boot.binary || !binary) return undefined;
+  const { deserializeAsync } = await import('../serialize/index.js');
+  // stdio layout set by the parent (launch.ts): 3 control, 4 IPC when present, then handles.
+  const handleBase = 4 + (process.send ? 1 : 0);
+  if (boot.handleMode === 'ipc' && boot.handles > 0) {
+    while (ipcHandles.filter((h) => h !== undefined).length < boot.handles) {
+      await new Promise<void>((r) => handleWaiters.push(r));
+    }
+  }
+  return deserializeAsync(binary, {
+    takeHandle: (i: number) => (boot.handleMode === 'ipc' ? ipcHandles[i] : handleBase + i),
+  });
+}
+
+async function flush(): Promise<void> {
+  // process.exit() drops what is still queued on a piped stdout/stderr: wait for it to drain.
+  await Promise.all(
+    [process.stdout, process.stderr].map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          if (!s.writable || s.destroyed) return resolve();
+          s.write('', () => resolve());
+        }),
+    ),
+  );
+}
+
+let ending = false;
+
+async function finish(code: number): Promise<void> {
+  if (ending) return;
+  ending = true;
+  await flush();
+  process.exit(code);
+}
+
+async function sendError(type: 'error' | 'bootError', err: unknown): Promise<void> {
+  let payload: Uint8Array | undefined;
+  try {
+    const { serialize } = await import('../serialize/index.js');
+    payload = serialize(err);
+  } catch {
+    payload = undefined;
+  }
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  await new Promise<void>((resolve) => {
+    socket.ref();
+    const ok = payload ? channel.send({ type, message, binary: true }, payload) : channel.send({ type, message, binary: false });
+    if (ok) resolve();
+    else socket.once('drain', resolve);
+    socket.once('close', resolve);
+  });
+}
+
+async function fail(err: unknown): Promise<void> {
+  if (ending) return;
+  // Python prints the traceback in the child, under a header naming the process.
+  process.stderr.write(`Process ${state.name}:\n${err instanceof Error ? (err.stack ?? String(err)) : String(err)}\n`);
+  await sendError('error', err);
+  await finish(1);
+}
+
+async function bootFailed(err: unknown): Promise<void> {
+  await sendError('bootError', err);
+  await finish(1);
+}

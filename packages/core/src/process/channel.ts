@@ -1,0 +1,95 @@
+import type { Socket } from 'node:net';
+
+/**
+ * The control channel between a parent and a child it started: a socket on fd 3 (spawn has no
+ * Node IPC channel; using the same channel for every start method keeps one protocol).
+ * Frames: u32 BE length, then a JSON message. A message with `binary: true` is followed by one
+ * raw frame (serialized args, a serialized error), so the child parses JSON only and loads the
+ * codec only when there is something for it to decode: a lean start path.
+ */
+export type ParentMessage =
+  | {
+      type: 'boot';
+      name: string;
+      daemon: boolean;
+      authkey: string;
+      identity: number[];
+      parent: { pid: number; name: string };
+      target: { module: string; exportName: string; fingerprint: string; kind: 'function' | 'class' };
+      /** A serialized args frame follows. */
+      binary: boolean;
+      /** Handles that arrive as fds 4, 5, ... (spawn/fork) or over IPC (forkserver). */
+      handles: number;
+      handleMode: 'fd' | 'ipc';
+      logToStderr: boolean;
+    }
+  | { type: 'preload'; module: string };
+
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'started' }
+  | { type: 'bootError'; message: string; binary: boolean }
+  | { type: 'error'; message: string; binary: boolean };
+
+export type Incoming<M> = { message: M; binary?: Buffer };
+
+export class ControlChannel<In extends { type: string }, Out> {
+  #socket: Socket;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  #pending: In | undefined;
+  #onMessage: (m: Incoming<In>) => void;
+
+  constructor(socket: Socket, onMessage: (m: Incoming<In>) => void) {
+    this.#socket = socket;
+    this.#onMessage = onMessage;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+  }
+
+  get socket(): Socket {
+    return this.#socket;
+  }
+
+  send(message: Out, binary?: Uint8Array): boolean {
+    const json = Buffer.from(JSON.stringify(message));
+    const head = Buffer.allocUnsafe(4);
+    head.writeUInt32BE(json.length, 0);
+    if (!binary) return this.#socket.write(Buffer.concat([head, json]));
+    const head2 = Buffer.allocUnsafe(4);
+    head2.writeUInt32BE(binary.byteLength, 0);
+    return this.#socket.write(Buffer.concat([head, json, head2, binary]));
+  }
+
+  #onData(chunk: Buffer): void {
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    while (this.#buffered >= 4) {
+      const all = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks);
+      const len = all.readUInt32BE(0);
+      if (all.length < 4 + len) {
+        this.#chunks = [all];
+        return;
+      }
+      const body = all.subarray(4, 4 + len);
+      const rest = all.subarray(4 + len);
+      this.#chunks = rest.length ? [rest] : [];
+      this.#buffered = rest.length;
+      this.#frame(body);
+    }
+  }
+
+  #frame(body: Buffer): void {
+    if (this.#pending) {
+      const message = this.#pending;
+      this.#pending = undefined;
+      this.#onMessage({ message, binary: Buffer.from(body) });
+      return;
+    }
+    const message = JSON.parse(body.toString('utf8')) as In;
+    if ((message as { binary?: boolean }).binary) {
+      this.#pending = message;
+      return;
+    }
+    this.#onMessage({ message });
+  }
+}
