@@ -10,7 +10,6 @@ import net from 'node:net';
 import { processState } from '../identity/state.js';
 import type { ChildMessage, Incoming, ParentMessage } from '../process/channel.js';
 import { ControlChannel } from '../process/channel.js';
-import type { TargetRef } from '../process/target.js';
 
 const state = processState();
 state.role = 'child';
@@ -89,7 +88,7 @@ async function prepare(boot: Extract<ParentMessage, { type: 'boot' }>, binary?: 
   if (boot.logToStderr) process.env.PROC_LOG_STDERR = '1';
   const [ns, payload] = await Promise.all([import(boot.target.module), decodeArgs(boot, binary)]);
   const { findExport } = await import('../process/target.js');
-  const found = findExport(ns as Record<string, unknown>, boot.target as TargetRef);
+  const found = findExport(ns as Record<string, unknown>, boot.target);
   const { args = [], self } = (payload ?? {}) as { args?: unknown[]; self?: Record<string, unknown> };
   if (boot.target.kind === 'class') {
     const { makeChildView } = await import('../process/child-view.js');

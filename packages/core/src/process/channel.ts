@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { TargetRef } from './target.js';
 
 /**
  * The control channel between a parent and a child it started: a socket on fd 3 (spawn has no
@@ -15,7 +16,7 @@ export type ParentMessage =
       authkey: string;
       identity: number[];
       parent: { pid: number; name: string };
-      target: { module: string; exportName: string; fingerprint: string; kind: 'function' | 'class' };
+      target: TargetRef;
       /** A serialized args frame follows. */
       binary: boolean;
       /** Handles that arrive as fds 4, 5, ... (spawn/fork) or over IPC (forkserver). */

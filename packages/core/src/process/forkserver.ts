@@ -77,8 +77,15 @@ export function take(config: Omit<LaunchConfig, 'handles' | 'spare' | 'ipc'>, ta
   return spare?.launched;
 }
 
-/** How many spares to keep ready per configuration (default 1). */
+/**
+ * How many spares to keep ready per configuration (default 1). Lowering it stops idle spares
+ * beyond the new count (0 stops them all, e.g. before a test checks nothing is left running).
+ */
 export function setForkserverSpares(n: number): void {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`spares must be an integer >= 0, got ${n}`);
-  pool().size = n;
+  const p = pool();
+  p.size = n;
+  for (const list of p.spares.values()) {
+    while (list.length > n) (list.pop() as Spare).launched.child.kill('SIGTERM');
+  }
 }

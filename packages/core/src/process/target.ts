@@ -19,6 +19,8 @@ export interface TargetRef {
   fingerprint: string;
   /** A function to call, or a Process subclass to instantiate and `run()`. */
   kind: 'function' | 'class';
+  /** The caller named the module; otherwise it was read off the stack, a guess to verify. */
+  explicitModule: boolean;
 }
 
 const coreDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -83,7 +85,7 @@ export function locateTarget(fn: (...a: never[]) => unknown, options: LocateOpti
       `Cannot tell which module exports the target "${exportName}". Pass { module: import.meta.url } from the module that exports it.`,
     );
   }
-  return { module, exportName, fingerprint: fingerprint(fn), kind: options.kind };
+  return { module, exportName, fingerprint: fingerprint(fn), kind: options.kind, explicitModule: options.module !== undefined };
 }
 
 export function fingerprint(fn: (...a: never[]) => unknown): string {
@@ -91,20 +93,40 @@ export function fingerprint(fn: (...a: never[]) => unknown): string {
 }
 
 /**
- * In the child: the export of `ns` that is the target. By name when its source matches the
- * fingerprint; otherwise the one export whose source matches. Never a silent wrong function.
+ * Source text as loaders differ in it: a test runner rewrites imports
+ * (`(0,__vite_ssr_import_0__.f)()`), and layout differs between transpilers.
+ */
+function normalized(source: string): string {
+  return source
+    .replace(/\(0\s*,\s*__vite_ssr_import_\d+__\.([\w$]+)\)/g, '$1')
+    .replace(/__vite_ssr_import_\d+__\.([\w$]+)/g, '$1')
+    .replace(/^(async\s*)?function\s*(\*?)\s*[\w$]*/, '$1function$2')
+    .replace(/\s+/g, '');
+}
+
+function sameSource(fn: unknown, ref: TargetRef, loose: boolean): boolean {
+  if (typeof fn !== 'function') return false;
+  const text = fingerprint(fn as never);
+  return text === ref.fingerprint || (loose && normalized(text) === normalized(ref.fingerprint));
+}
+
+/**
+ * In the child: the export of `ns` that is the target. By name when the caller named the module
+ * (Python's rule: module + name) or when the source matches; otherwise the one export whose
+ * source matches (a renamed export). A module read off the stack is a guess, so there a name
+ * match with different source is refused: never a silent wrong function.
  */
 export function findExport(ns: Record<string, unknown>, ref: TargetRef): (...a: unknown[]) => unknown {
   const byName = ns[ref.exportName];
-  if (typeof byName === 'function' && fingerprint(byName as never) === ref.fingerprint) return byName as never;
-  const matches = Object.entries(ns).filter(
-    ([, v]) => typeof v === 'function' && fingerprint(v as never) === ref.fingerprint,
-  );
-  if (matches.length >= 1 && new Set(matches.map(([, v]) => v)).size === 1) return matches[0][1] as never;
+  if (typeof byName === 'function' && (ref.explicitModule || sameSource(byName, ref, true))) return byName as never;
+  for (const loose of [false, true]) {
+    const matches = new Set(Object.values(ns).filter((v) => sameSource(v, ref, loose)));
+    if (matches.size === 1) return [...matches][0] as never;
+  }
   const where = ref.module;
   if (typeof byName === 'function') {
     throw new TargetNotFoundError(
-      `The export "${ref.exportName}" of ${where} is not the function passed as target (its source differs). Pass { module, exportName } naming the module and export of the target.`,
+      `The export "${ref.exportName}" of ${where} is not the function passed as target (its source differs), and the module was guessed from the call stack. Pass { module: import.meta.url } of the module that exports the target (and { exportName } if its export name differs).`,
     );
   }
   throw new TargetNotFoundError(

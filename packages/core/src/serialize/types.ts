@@ -28,6 +28,12 @@ export interface ReduceContext {
    * back or throw a `SerializationError` that says why).
    */
   transferHandle?(handle: unknown): number | undefined;
+  /**
+   * What to call the value in error messages: a failure reads `Cannot serialize a function at
+   * args[1].foo` when `label` is `'args'`.
+   * @default 'value'
+   */
+  label?: string;
 }
 
 /** Passed to a rebuild function. */
@@ -41,3 +47,20 @@ export interface Reducible {
 }
 
 export type RebuildFunction = (state: unknown, ctx: RebuildContext) => unknown;
+
+/**
+ * A pluggable codec (`setCodec`). Both ends of a connection must use the same one. Only the
+ * default codec supports everything `serialize` documents; another may support less.
+ */
+export interface Codec {
+  /** For diagnostics. */
+  readonly name: string;
+  /** Value to bytes. The returned Buffer belongs to the caller. */
+  encode(value: unknown, ctx?: ReduceContext): Buffer;
+  /** Bytes to value, synchronously. */
+  decode(buf: Uint8Array, ctx?: RebuildContext): unknown;
+  /** Bytes to value, after any asynchronous preparation. @default `decode` */
+  decodeAsync?(buf: Uint8Array, ctx?: RebuildContext): Promise<unknown>;
+  /** Prepares so that a later synchronous `decode(buf)` can succeed. @default nothing */
+  preload?(buf: Uint8Array): Promise<void>;
+}
