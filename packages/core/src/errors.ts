@@ -23,13 +23,17 @@ export class ProcError extends Error {
     return this.constructor.name;
   }
 
+  // `this` is the class on the right of `instanceof` (a subclass inherits this method), so it
+  // cannot be replaced by `ProcError`.
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false;
+    // biome-ignore lint/complexity/noThisInStatic: see above
     if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
     // A copy of this class from another copy of the package, or an error rebuilt by the codec:
     // match by the brand chain's names.
     const names = brandNames(value);
-    return names !== undefined && names.includes(this.name);
+    // biome-ignore lint/complexity/noThisInStatic: see above
+    return names?.includes(this.name) ?? false;
   }
 }
 

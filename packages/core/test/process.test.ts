@@ -1,19 +1,19 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  activeChildren,
   ChildBootError,
+  cpuCount,
+  currentProcess,
   getContext,
   isMainProcess,
-  Process,
   ProcError,
+  Process,
+  parentProcess,
   SerializationError,
   StateError,
-  TargetNotFoundError,
-  activeChildren,
-  currentProcess,
-  cpuCount,
-  parentProcess,
   setForkserverSpares,
+  TargetNotFoundError,
 } from '@proc/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as targets from './fixtures/targets.ts';

@@ -10,6 +10,8 @@ import net from 'node:net';
 import { processState } from '../identity/state.js';
 import type { ChildMessage, Incoming, ParentMessage } from '../process/channel.js';
 import { ControlChannel } from '../process/channel.js';
+import { makeChildView, setChildSelf } from '../process/child-view.js';
+import { findExport } from '../process/target.js';
 
 const state = processState();
 state.role = 'child';
@@ -50,7 +52,11 @@ if (process.send) {
   });
 }
 
-if (spare) channel.send({ type: 'ready' });
+if (spare) {
+  // Load what a boot will need while idle, so a start costs only the target's own work.
+  void import('../serialize/index.js').catch(() => {});
+  channel.send({ type: 'ready' });
+}
 
 async function onMessage({ message, binary }: Incoming<ParentMessage>): Promise<void> {
   if (message.type === 'preload') {
@@ -87,15 +93,12 @@ async function prepare(boot: Extract<ParentMessage, { type: 'boot' }>, binary?: 
   state.parent = boot.parent;
   if (boot.logToStderr) process.env.PROC_LOG_STDERR = '1';
   const [ns, payload] = await Promise.all([import(boot.target.module), decodeArgs(boot, binary)]);
-  const { findExport } = await import('../process/target.js');
   const found = findExport(ns as Record<string, unknown>, boot.target);
   const { args = [], self } = (payload ?? {}) as { args?: unknown[]; self?: Record<string, unknown> };
   if (boot.target.kind === 'class') {
-    const { makeChildView } = await import('../process/child-view.js');
     const instance = makeChildView(found as never, boot, args, self ?? {});
     return () => (instance as { run(): unknown }).run();
   }
-  const { setChildSelf } = await import('../process/child-view.js');
   setChildSelf(boot, args);
   return () => found(...args);
 }

@@ -1,8 +1,8 @@
 import { StateError } from '../errors.js';
-import * as forkserver from './forkserver.js';
 import { childExecArgv } from './exec-argv.js';
+import * as forkserver from './forkserver.js';
 import { Process, type ProcessOptions } from './process.js';
-import { defaultStartMethod, isStartMethod, setDefaultStartMethod, type StartMethod, startMethods } from './start-method.js';
+import { defaultStartMethod, isStartMethod, type StartMethod, setDefaultStartMethod, startMethods } from './start-method.js';
 
 /**
  * Python's context objects: the same API bound to one start method. Packages above extend a

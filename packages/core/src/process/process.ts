@@ -51,7 +51,7 @@ export interface ProcessEvents {
 const kState = Symbol('proc.process.state');
 const childInit = Symbol.for('proc.process.childInit');
 
-const enum Phase {
+enum Phase {
   Initial = 0,
   Starting = 1,
   Started = 2,
@@ -284,7 +284,6 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     s.pid = launched.child.pid;
     const me = processState();
     me.children.add(this);
-    if (s.daemon) launched.unref();
     registerExitHook();
     s.exited = launched.exited.then(({ code, signal }) => {
       s.exitCode = code ?? (signal ? -(constants.signals[signal] ?? 0) : 1);
@@ -347,6 +346,9 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
       if (message.type === 'error') s.error = await decodeError(message.message, payload);
     });
     await started;
+    // A daemon must not keep this process alive, but start() itself must (an awaited start
+    // under top-level await would otherwise see the event loop empty), so unref only now.
+    if (s.daemon) launched.unref();
   }
 
   /**

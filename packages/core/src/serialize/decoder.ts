@@ -12,6 +12,10 @@ import * as T from './tags.js';
 import type { RebuildContext, RebuildFunction } from './types.js';
 import type { NodeBuffer } from './utf8.js';
 
+const KEY_CACHE_MAX_LENGTH = 24;
+const KEY_CACHE_MASK = 0xfff;
+const keyCache: (string | undefined)[] = new Array(KEY_CACHE_MASK + 1).fill(undefined);
+
 const emptyContext: RebuildContext = Object.freeze({});
 /** Placeholder for a value whose rebuild has not returned yet (a cycle through it fails). */
 const PENDING: unknown = Symbol('pending');
@@ -181,6 +185,34 @@ export class Decoder {
     return this.count();
   }
 
+  /**
+   * Reads a property key. Short ASCII keys come from a small cache: the same key string each
+   * time, so V8 skips building and internalizing a new string for every property.
+   */
+  key(): string {
+    const buf = this.buf;
+    const t = buf[this.pos];
+    const n = t - T.FIXSTR;
+    if (n < 0 || n > KEY_CACHE_MAX_LENGTH) return this.string();
+    const start = this.pos + 1;
+    const end = start + n;
+    if (end > buf.length) throw corrupt('it ends inside a string');
+    const h = ((n << 5) ^ (n > 0 ? buf[start] ^ (buf[end - 1] << 3) ^ (buf[start + (n >> 1)] << 6) : 0)) & KEY_CACHE_MASK;
+    const cached = keyCache[h];
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === buf[start + i]) i++;
+      if (i === n) {
+        this.pos = end;
+        return cached;
+      }
+    }
+    this.pos = start;
+    const s = this.str(n);
+    if (s.length === n) keyCache[h] = s; // ASCII only: a char per byte
+    return s;
+  }
+
   private str(n: number): string {
     const start = this.pos;
     const end = start + n;
@@ -212,7 +244,7 @@ export class Decoder {
 
   private fill<O extends object>(o: O, n: number): O {
     for (let i = 0; i < n; i++) {
-      const k = this.string();
+      const k = this.key();
       const v = this.value();
       // Assigning '__proto__' would set the prototype instead of a property.
       if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });

@@ -17,9 +17,9 @@ import * as T from './tags.js';
 import { type ReduceContext, reduceSymbol } from './types.js';
 import type { NodeBuffer } from './utf8.js';
 
-const SCRATCH_SIZE = 16 * 1024;
-/** A scratch buffer grown past this is dropped after use, so one big message does not pin it. */
-const SCRATCH_KEEP_MAX = 1024 * 1024;
+const SLAB_SIZE = 64 * 1024;
+/** A slab grown past this is replaced after use, so small messages do not keep it alive. */
+const SLAB_KEEP_MAX = 1024 * 1024;
 const CHUNK_MIN = 16 * 1024;
 const SEEN_LINEAR_MAX = 32;
 const emptyContext: ReduceContext = Object.freeze({});
@@ -45,11 +45,18 @@ interface Chunk {
 }
 
 export class Encoder {
-  buf: Buffer = Buffer.allocUnsafe(SCRATCH_SIZE);
+  /**
+   * Messages are written one after another into this slab and handed out as views of it (as
+   * Node's Buffer pool does), which saves a copy per message. A message that outgrows the slab
+   * moves to a bigger one.
+   */
+  buf: Buffer = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  /** Where the current message starts in `buf` (its header byte). */
+  start = 0;
   pos = 0;
   ctx: ReduceContext = emptyContext;
   /** Objects already written, in encounter order (their index is their back-reference id). */
-  private seen: object[] = [];
+  private seen: (object | undefined)[] = new Array(SEEN_LINEAR_MAX).fill(undefined);
   private seenMap: Map<object, number> | null = null;
   private seenCount = 0;
   /** Module URLs of reduced values, in first-use order. */
@@ -60,22 +67,37 @@ export class Encoder {
   /** Encodes `value` after one reserved header byte; `codec.ts` assembles the message. */
   write(value: unknown, ctx: ReduceContext | undefined): void {
     this.ctx = ctx ?? emptyContext;
-    this.pos = 1;
+    // Also replaces a slab whose ArrayBuffer someone transferred (detached: length 0).
+    if (this.buf.length - this.start < 1024) this.newSlab();
+    this.pos = this.start + 1;
     this.value(value);
+  }
+
+  /** The message just written, when it needs no assembly: a view the caller now owns. */
+  take(): Buffer {
+    const out = this.buf.subarray(this.start, this.pos);
+    out[0] = T.HEADER_PLAIN;
+    this.start = (this.pos + 7) & ~7;
+    return out;
   }
 
   /** Forgets everything about the last message (and drops references to its values). */
   reset(): void {
     this.ctx = emptyContext;
-    this.seen.length = 0;
-    this.seenMap = null;
+    if (this.seenMap !== null) this.seenMap = null;
+    else for (let i = 0; i < this.seenCount; i++) this.seen[i] = undefined;
     this.seenCount = 0;
     if (this.modules.length > 0) this.modules = [];
     if (this.chunks.length > 0) {
       this.chunks = [];
       this.chunkBytes = 0;
     }
-    if (this.buf.length > SCRATCH_KEEP_MAX) this.buf = Buffer.allocUnsafe(SCRATCH_SIZE);
+    if (this.buf.length > SLAB_KEEP_MAX) this.newSlab();
+  }
+
+  private newSlab(): void {
+    this.buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
+    this.start = 0;
   }
 
   value(v: unknown): void {
@@ -255,7 +277,9 @@ export class Encoder {
 
   private lookup(v: object): number {
     if (this.seenMap !== null) return this.seenMap.get(v) ?? -1;
-    return this.seen.indexOf(v);
+    const seen = this.seen;
+    for (let i = 0; i < this.seenCount; i++) if (seen[i] === v) return i;
+    return -1;
   }
 
   private track(v: object): void {
@@ -264,12 +288,17 @@ export class Encoder {
       this.seenMap.set(v, index);
       return;
     }
-    this.seen.push(v);
-    if (index === SEEN_LINEAR_MAX) {
-      this.seenMap = new Map();
-      for (let i = 0; i < this.seen.length; i++) this.seenMap.set(this.seen[i], i);
-      this.seen.length = 0;
+    if (index < SEEN_LINEAR_MAX) {
+      this.seen[index] = v;
+      return;
     }
+    const map = new Map<object, number>();
+    for (let i = 0; i < SEEN_LINEAR_MAX; i++) {
+      map.set(this.seen[i] as object, i);
+      this.seen[i] = undefined;
+    }
+    map.set(v, index);
+    this.seenMap = map;
   }
 
   private array(v: unknown[]): void {
@@ -415,11 +444,15 @@ export class Encoder {
     this.pos += n;
   }
 
+  /** Moves the message being written to a new slab with room for `extra` more bytes. */
   private grow(extra: number): void {
-    const size = Math.max(this.buf.length * 2, this.pos + extra + 1024);
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    const used = this.pos - this.start;
+    const next = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, (used + extra) * 2));
+    this.buf.copy(next, 0, this.start, this.pos);
+    for (const chunk of this.chunks) chunk.at -= this.start;
     this.buf = next;
+    this.pos = used;
+    this.start = 0;
   }
 }
 

@@ -31,22 +31,13 @@ export function encode(value: unknown, ctx?: ReduceContext): Buffer {
 }
 
 function assemble(enc: Encoder): Buffer {
+  if (enc.modules.length === 0 && enc.chunks.length === 0) return enc.take();
   const end = enc.pos;
   const scratch = enc.buf;
-  if (enc.modules.length === 0 && enc.chunks.length === 0) {
-    const out = Buffer.allocUnsafe(end);
-    if (end <= 64) {
-      for (let i = 1; i < end; i++) out[i] = scratch[i];
-    } else {
-      scratch.copy(out, 0, 0, end);
-    }
-    out[0] = T.HEADER_PLAIN;
-    return out;
-  }
   const header = enc.modules.length === 0 ? Buffer.of(T.HEADER_PLAIN) : moduleHeader(enc.modules);
   const out = Buffer.allocUnsafe(header.length + end - 1 + enc.chunkBytes);
   let off = header.copy(out, 0);
-  let from = 1;
+  let from = enc.start + 1;
   for (const chunk of enc.chunks) {
     off += scratch.copy(out, off, from, chunk.at);
     out.set(chunk.bytes, off);

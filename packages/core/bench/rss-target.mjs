@@ -1,0 +1,3 @@
+export function rss() {
+  process.stdout.write(`${process.memoryUsage().rss}\n`);
+}
