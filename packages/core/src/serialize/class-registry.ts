@@ -2,6 +2,7 @@
  * Python's copyreg for proc: how instances of user classes travel. The table is process-wide
  * (on `globalThis` under a `Symbol.for` key) so every copy of @proc/core sees the same classes.
  */
+import { registerErrorClass } from './error-registry.js';
 import type { RebuildContext, ReduceContext } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: any class, whatever its constructor takes
@@ -47,7 +48,9 @@ g[tableKey] = table;
  * Registers a class so its instances keep their class across the codec. Matching is by exact
  * class (as Python's `copyreg.dispatch_table`): an unregistered subclass travels as a plain
  * object. Registering an id again replaces the earlier class (a module evaluated twice, as
- * in test runners, registers a new class object under the same id).
+ * in test runners, registers a new class object under the same id). An Error subclass without
+ * a custom reduce/rebuild is handed to `registerErrorClass` (its message and stack are not
+ * own enumerable properties, so the default reduce would lose them).
  */
 export function registerClass<T, S = unknown>(
   Class: AnyClass & { prototype: T },
@@ -59,6 +62,10 @@ export function registerClass<T, S = unknown>(
   const id = options.id ?? Class.name;
   if (typeof id !== 'string' || id === '') {
     throw new TypeError('registerClass: the class has no name; pass options.id');
+  }
+  if (Class.prototype instanceof Error && !options.reduce && !options.rebuild) {
+    registerErrorClass(Class as unknown as new () => Error, { name: id });
+    return;
   }
   const entry: ClassEntry = {
     id,

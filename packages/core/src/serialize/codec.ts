@@ -13,7 +13,9 @@ const current: { codec: Codec | null } = g[key] ?? { codec: null };
 g[key] = current;
 
 /**
- * Encodes a value into a Buffer that the caller owns.
+ * Encodes a value into a Buffer that the caller owns. Like `Buffer.allocUnsafe`'s small
+ * buffers, it may be a view into a larger shared ArrayBuffer: copy it before transferring its
+ * `.buffer` to a worker.
  *
  * Carries what structured clone carries (primitives including undefined, -0, NaN and bigint;
  * plain objects, arrays, Map, Set, Date, RegExp, ArrayBuffer, typed arrays, DataView and

@@ -193,11 +193,13 @@ export class Decoder {
     const buf = this.buf;
     const t = buf[this.pos];
     const n = t - T.FIXSTR;
-    if (n < 0 || n > KEY_CACHE_MAX_LENGTH) return this.string();
+    if (!(n >= 0 && n <= KEY_CACHE_MAX_LENGTH)) return this.string(); // also at the end (NaN)
     const start = this.pos + 1;
     const end = start + n;
     if (end > buf.length) throw corrupt('it ends inside a string');
-    const h = ((n << 5) ^ (n > 0 ? buf[start] ^ (buf[end - 1] << 3) ^ (buf[start + (n >> 1)] << 6) : 0)) & KEY_CACHE_MASK;
+    let h = n;
+    for (let i = start; i < end; i++) h = (h * 31 + buf[i]) | 0;
+    h &= KEY_CACHE_MASK;
     const cached = keyCache[h];
     if (cached !== undefined && cached.length === n) {
       let i = 0;

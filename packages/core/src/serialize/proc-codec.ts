@@ -35,7 +35,7 @@ function assemble(enc: Encoder): Buffer {
   const end = enc.pos;
   const scratch = enc.buf;
   const header = enc.modules.length === 0 ? Buffer.of(T.HEADER_PLAIN) : moduleHeader(enc.modules);
-  const out = Buffer.allocUnsafe(header.length + end - 1 + enc.chunkBytes);
+  const out = Buffer.allocUnsafe(header.length + end - enc.start - 1 + enc.chunkBytes);
   let off = header.copy(out, 0);
   let from = enc.start + 1;
   for (const chunk of enc.chunks) {

@@ -1,0 +1,73 @@
+import type { PoolClass, PoolLike } from '../api.ts';
+import { dummy, processing } from '../api.ts';
+import { withCleanup } from '../harness/cleanup.ts';
+import { now, runTrials, timedLoop } from '../harness/trial.ts';
+import type { Measure } from './support.ts';
+
+/**
+ * The pool's task, exported from the module that calls `pool.map` (the seed's shape): a pool
+ * locates functions as Process does, and issue 6 names no option for a function that lives in
+ * another module. Pool workers therefore load this module (TypeScript, through tsx).
+ */
+export function square(x: number): number {
+  return x * x;
+}
+
+const POOL_SIZE = 2;
+
+/** One pool for all trials of a figure (Python's peer does the same), warmed by a small map. */
+async function withPool<T>(Pool: PoolClass, body: (pool: PoolLike) => Promise<T>): Promise<T> {
+  return withCleanup(async (c) => {
+    const pool = new Pool({ processes: POOL_SIZE });
+    c.add('pool.terminate()', async () => {
+      await pool.terminate();
+      await pool.join();
+    });
+    await pool.map(square, [1, 2, 3, 4]);
+    return body(pool);
+  });
+}
+
+function mapFigure(load: () => Promise<{ Pool: PoolClass }>, count: (n: number) => number, chunksize?: number): Measure {
+  return async (ctx) => {
+    const { Pool } = await load();
+    const xs = Array.from({ length: count(ctx.poolTasks) }, (_, i) => i);
+    return withPool(Pool, (pool) =>
+      runTrials(ctx, async () => {
+        const t0 = now();
+        const out = await pool.map(square, xs, chunksize === undefined ? undefined : { chunksize });
+        const s = (now() - t0) / 1000;
+        if (out.length !== xs.length || out[3] !== 9) throw new Error('map returned wrong results');
+        return xs.length / s;
+      }),
+    );
+  };
+}
+
+/** 100 k tasks, Python's default chunksize formula. */
+export const pool_map_default_tasks_per_s: Measure = mapFigure(() => processing('Pool'), () => 100_000);
+export const pool_map_chunk1_tasks_per_s: Measure = mapFigure(() => processing('Pool'), (n) => n, 1);
+export const dummy_pool_map_chunk1_tasks_per_s: Measure = mapFigure(() => dummy('Pool'), (n) => n, 1);
+
+export const pool_apply_tasks_per_s: Measure = async (ctx) => {
+  const { Pool } = await processing('Pool');
+  return withPool(Pool, (pool) =>
+    runTrials(ctx, () =>
+      timedLoop(ctx.dur, async (k) => {
+        for (let i = 0; i < k; i++) await pool.apply(square, [3]);
+      }),
+    ),
+  );
+};
+
+export const pool_apply_async_tasks_per_s: Measure = async (ctx) => {
+  const { Pool } = await processing('Pool');
+  return withPool(Pool, (pool) =>
+    runTrials(ctx, async () => {
+      const t0 = now();
+      const rs = Array.from({ length: ctx.poolTasks }, (_, i) => pool.applyAsync(square, [i]));
+      for (const r of rs) await r.get();
+      return ctx.poolTasks / ((now() - t0) / 1000);
+    }),
+  );
+};

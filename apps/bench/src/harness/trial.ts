@@ -1,0 +1,91 @@
+import { performance } from 'node:perf_hooks';
+
+/** How hard to measure: the CLI's mode, handed to every measurement. */
+export interface TrialContext {
+  quick: boolean;
+  /** Trials per figure (at least three). */
+  trials: number;
+  /** Seconds per throughput trial. */
+  dur: number;
+  /** Task counts for the pool figures. */
+  poolTasks: number;
+  piscinaTasks: number;
+  /** Start+join repetitions per start-figure trial. */
+  startReps: number;
+}
+
+export function trialContext(quick: boolean): TrialContext {
+  return quick
+    ? { quick, trials: 3, dur: 0.08, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3 }
+    : { quick, trials: 5, dur: 0.3, poolTasks: 20_000, piscinaTasks: 100_000, startReps: 5 };
+}
+
+/** What a measurement hands back: every trial's value (the report takes the median). */
+export interface Measured {
+  trials: number[];
+  note?: string;
+}
+
+export const now = (): number => performance.now();
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** A warm-up run, then `ctx.trials` trials; each trial sets itself up (fresh processes). */
+export async function runTrials(ctx: TrialContext, trial: () => Promise<number>, warmup: () => Promise<unknown> = trial): Promise<Measured> {
+  await warmup();
+  const trials: number[] = [];
+  for (let i = 0; i < ctx.trials; i++) trials.push(await trial());
+  return { trials };
+}
+
+/**
+ * Trials that each start fresh processes and warm them up themselves (a hundred round trips
+ * before the clock starts), so no separate warm-up run is needed.
+ */
+export async function freshTrials(ctx: TrialContext, trial: () => Promise<number>): Promise<Measured> {
+  return runTrials(ctx, trial, async () => {});
+}
+
+/** Runs `body(k)` (k operations) until `seconds` have passed; returns operations per second. */
+export async function timedLoop(seconds: number, body: (k: number) => Promise<void>, k = 64): Promise<number> {
+  let ops = 0;
+  const t0 = now();
+  for (;;) {
+    await body(k);
+    ops += k;
+    const el = (now() - t0) / 1000;
+    if (el >= seconds) return ops / el;
+  }
+}
+
+/** Synchronous timed loop for in-process figures (no await between operations). */
+export function timedLoopSync(seconds: number, body: (k: number) => void, k = 100_000): number {
+  let ops = 0;
+  const t0 = now();
+  for (;;) {
+    body(k);
+    ops += k;
+    const el = (now() - t0) / 1000;
+    if (el >= seconds) return ops / el;
+  }
+}
+
+/**
+ * For figures that move n items per run (a producer sends n, the consumer times them): a
+ * warm-up run with `n0` items estimates the rate, then every trial moves as many items as fill
+ * about `ctx.dur` seconds. `run(n)` returns items per second.
+ */
+export async function calibratedTrials(ctx: TrialContext, n0: number, run: (n: number) => Promise<number>): Promise<Measured> {
+  const rate = await run(n0);
+  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * ctx.dur)));
+  const trials: number[] = [];
+  for (let i = 0; i < ctx.trials; i++) trials.push(await run(n));
+  return { trials, note: `${n} items per trial` };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,1 @@
+// An empty script: the bare child_process.fork peer of the start figures.

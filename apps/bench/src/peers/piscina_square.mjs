@@ -1,0 +1,4 @@
+// piscina's task for the pool peers: x*x, like the pool figures' square.
+export default function square(x) {
+  return x * x;
+}

@@ -1,0 +1,10 @@
+export declare function noop(): void;
+export declare function queuePut(q: unknown, n: number): Promise<void>;
+export declare function queuePutBytes(q: unknown, n: number, size: number): Promise<void>;
+export declare function pipeSender(conn: unknown, n: number): Promise<void>;
+export declare function pipeEcho(conn: unknown): Promise<void>;
+export declare function clientSender(address: unknown, keyHex: string, n: number, size: number): Promise<void>;
+export declare function clientEcho(address: unknown, keyHex: string): Promise<void>;
+export declare function dictGetLoop(d: unknown, seconds: number, outFile: string): Promise<void>;
+export declare function lockLoop(lock: unknown, seconds: number, outFile: string): Promise<void>;
+export declare function reportRss(outFile: string): void;

@@ -1,0 +1,106 @@
+/**
+ * The authentication handshake of Python's `multiprocessing.connection`. The listening side
+ * delivers a challenge then answers one; the connecting side answers then delivers. Every
+ * message is an ordinary frame of at most 256 bytes (a longer one fails the handshake before
+ * anything is allocated for it), and the whole exchange runs under a deadline, so a silent peer
+ * cannot hold a slot forever.
+ */
+import { randomBytes } from 'node:crypto';
+import { type WaitOptions, withDeadline } from '@proc/core';
+import { type Connection, kFrameLimit } from '../connection/connection.js';
+import { AuthenticationError } from '../errors.js';
+import { createResponse, type DigestName, verifyResponse } from './digest.js';
+
+const CHALLENGE = Buffer.from('#CHALLENGE#');
+const WELCOME = Buffer.from('#WELCOME#');
+const FAILURE = Buffer.from('#FAILURE#');
+/** Random bytes in a challenge (Python's `MESSAGE_LENGTH`, > 20 to tell it from the legacy form). */
+const MESSAGE_LENGTH = 40;
+/** Python's `recv_bytes(256)` during the handshake: "reject large message". */
+const HANDSHAKE_FRAME_LIMIT = 256;
+
+/** The default deadline of a handshake. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 20_000;
+
+export interface HandshakeOptions extends WaitOptions {
+  /** Refuse HMAC-MD5 (the legacy form of Python 3.11 and earlier). */
+  strict?: boolean;
+  /** The digest our challenge names. */
+  digest?: DigestName;
+}
+
+/** A key as Python takes it (`bytes`); a string is its UTF-8 bytes. */
+export type AuthKey = Uint8Array | string;
+
+export function normalizeAuthkey(key: AuthKey | null | undefined, what = 'authkey'): Buffer | null {
+  if (key === undefined || key === null) return null;
+  if (typeof key === 'string') return Buffer.from(key, 'utf8');
+  if (key instanceof Uint8Array) return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  throw new TypeError(`${what} must be a Buffer, a Uint8Array or a string`);
+}
+
+/** Sends a challenge and checks the peer's reply (Python's `deliver_challenge`). */
+export async function deliverChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
+  const message = Buffer.concat([Buffer.from(`{${options.digest ?? 'sha256'}}`, 'latin1'), randomBytes(MESSAGE_LENGTH)]);
+  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+  const response = await conn.recvBytes();
+  try {
+    verifyResponse(key, message, response, options.strict ?? false);
+  } catch (err) {
+    await conn.sendBytes(FAILURE).catch(() => {});
+    throw err;
+  }
+  void conn.sendBytes(WELCOME);
+}
+
+/** Replies to the peer's challenge and waits for its verdict (Python's `answer_challenge`). */
+export async function answerChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
+  const received = await conn.recvBytes();
+  if (!received.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {
+    throw new AuthenticationError('Protocol error: expected a challenge');
+  }
+  const message = received.subarray(CHALLENGE.length);
+  if (message.length < 20) throw new AuthenticationError(`Challenge too short: ${message.length} bytes`);
+  void conn.sendBytes(createResponse(key, message, options.strict ?? false));
+  const verdict = await conn.recvBytes();
+  if (!verdict.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
+}
+
+/**
+ * Runs one side of the handshake on `conn` under a deadline. On any failure the connection is
+ * destroyed and the promise rejects with `AuthenticationError` (its `cause` says what broke:
+ * a wrong digest, a timeout, garbage, the peer leaving).
+ */
+export function handshake(
+  conn: Connection,
+  key: Buffer,
+  side: 'server' | 'client',
+  options: HandshakeOptions = {},
+): Promise<void> {
+  conn[kFrameLimit](HANDSHAKE_FRAME_LIMIT);
+  const run = async () => {
+    if (side === 'server') {
+      await deliverChallenge(conn, key, options);
+      await answerChallenge(conn, key, options);
+    } else {
+      await answerChallenge(conn, key, options);
+      await deliverChallenge(conn, key, options);
+    }
+  };
+  return withDeadline(
+    (onCancel) => {
+      onCancel((reason) => conn.destroy(reason));
+      return run();
+    },
+    { timeout: options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT, signal: options.signal },
+    'authentication handshake',
+  ).then(
+    () => conn[kFrameLimit](null),
+    (err: Error) => {
+      conn.destroy(err);
+      throw err instanceof AuthenticationError
+        ? err
+        : new AuthenticationError(`The authentication handshake failed: ${err.message}`, { cause: err });
+    },
+  );
+}

@@ -1,0 +1,678 @@
+import { constants as bufferConstants } from 'node:buffer';
+import type { Duplex } from 'node:stream';
+import {
+  checkWaitOptions,
+  deserialize,
+  type ReduceContext,
+  type Reduced,
+  reduceSymbol,
+  SerializationError,
+  StateError,
+  serialize,
+  type WaitOptions,
+  withDeadline,
+} from '@proc/core';
+import {
+  BufferTooShort,
+  ConnectionClosedError,
+  EOFError,
+  MessageTooLargeError,
+  TransportError,
+} from '../errors.js';
+import { FrameParser } from '../framing/frame-parser.js';
+import { FrameWriter } from '../framing/frame-writer.js';
+import { reduceConnection } from './transfer.js';
+
+/** The default `maxMessageSize`: 256 MiB. */
+export const DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
+/** Largest value `maxMessageSize` may take (the largest Buffer Node can allocate). */
+const MAX_BUFFER = bufferConstants.MAX_LENGTH;
+
+export interface ConnectionOptions {
+  /** This end may receive. @default true */
+  readable?: boolean;
+  /** This end may send. @default true */
+  writable?: boolean;
+  /**
+   * The largest message accepted, in bytes. A peer declaring more gets the connection closed
+   * with `MessageTooLargeError` before anything is allocated for it. Python has no such limit;
+   * raise it (up to `buffer.constants.MAX_LENGTH`) to receive larger messages.
+   * @default 268435456 (256 MiB)
+   */
+  maxMessageSize?: number;
+  /**
+   * Bytes of received messages not yet taken by `recv` above which the connection stops
+   * reading from the stream (the peer's sends then wait).
+   * @default 4194304 (4 MiB)
+   */
+  readHighWaterMark?: number;
+}
+
+export interface RecvBytesOptions extends WaitOptions {
+  /**
+   * Longest message accepted. A longer one raises `MessageTooLargeError` and, as Python's
+   * `recv_bytes(maxlength)` does, leaves the connection unreadable (closed if it is not
+   * writable either).
+   */
+  maxlength?: number | null;
+}
+
+enum State {
+  /** A `Pipe` end whose socket is still connecting. */
+  Pending = 0,
+  Open = 1,
+  Closed = 2,
+  Transferred = 3,
+}
+
+enum Want {
+  Value = 0,
+  Bytes = 1,
+  Into = 2,
+}
+
+interface Waiter {
+  want: Want;
+  resolve: (value: never) => void;
+  reject: (err: Error) => void;
+  maxlength: number;
+  target: Uint8Array | null;
+  offset: number;
+}
+
+/** Internal hooks for this package's own modules (not exported from the package entry). */
+export const kAttach = Symbol('proc.connection.attach');
+export const kFailPending = Symbol('proc.connection.failPending');
+export const kFrameLimit = Symbol('proc.connection.frameLimit');
+export const kPrime = Symbol('proc.connection.prime');
+export const kDetach = Symbol('proc.connection.detach');
+export const kWhenReadable = Symbol('proc.connection.whenReadable');
+export const kIsReady = Symbol('proc.connection.isReady');
+/** Passed instead of a stream: the stream comes later through `[kAttach]`. */
+export const PENDING_STREAM = Symbol('proc.connection.pending') as unknown as Duplex;
+
+const noop = () => {};
+
+/** A view of the bytes of any typed array, DataView or ArrayBuffer. */
+export function asBytes(data: ArrayBufferView | ArrayBuffer, what: string): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || (data as unknown) instanceof SharedArrayBuffer) return Buffer.from(data as ArrayBuffer);
+  throw new TypeError(`${what} must be a typed array, DataView or ArrayBuffer`);
+}
+
+function checkMaxMessageSize(n: number): number {
+  if (typeof n !== 'number' || Number.isNaN(n) || n < 0) {
+    throw new RangeError(`maxMessageSize must be a number >= 0, got ${String(n)}`);
+  }
+  return Math.min(Math.floor(n), MAX_BUFFER);
+}
+
+/**
+ * Python's `multiprocessing.connection.Connection` over any Node `Duplex` stream (a Unix or TCP
+ * socket, a TLS socket, a child's stdio, a MessagePort wrapped as a stream): messages framed as
+ * Python frames them, so `sendBytes`/`recvBytes` talk to a Python peer byte for byte.
+ *
+ * Lifecycle: open until `close()` (lets queued sends finish, then closes the stream),
+ * `destroy()` (now), a broken stream or protocol error (closed with that error), or being sent
+ * in the `args` of a `Process` (transferred: this object is closed, the child gets the socket and
+ * every byte this end had read but not yet delivered).
+ */
+export class Connection {
+  #stream: Duplex | null = null;
+  #state: State;
+  #readable: boolean;
+  #writable: boolean;
+  #parser: FrameParser;
+  #writer = new FrameWriter();
+  #frames: Buffer[] = [];
+  #queuedBytes = 0;
+  #readHwm: number;
+  #paused = false;
+  #waiters: Waiter[] = [];
+  #pollers = new Set<() => void>();
+  /** Why reads fail once the queued frames are gone (EOF, protocol or transport error). */
+  #readError: Error | null = null;
+  #closing: Promise<void> | null = null;
+  #maxMessageSize: number;
+  #attachedResolve: (() => void) | null = null;
+  /** Settles when a Pending end gets its stream (or fails to). */
+  #attached = new Promise<void>((resolve) => {
+    this.#attachedResolve = resolve;
+  });
+
+  constructor(stream: Duplex, options: ConnectionOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    this.#readable = options.readable ?? true;
+    this.#writable = options.writable ?? true;
+    if (!this.#readable && !this.#writable) throw new TypeError('A connection must be readable or writable');
+    this.#maxMessageSize = checkMaxMessageSize(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
+    this.#parser = new FrameParser(this.#maxMessageSize);
+    this.#readHwm = options.readHighWaterMark ?? 4 * 1024 * 1024;
+    if (stream === PENDING_STREAM) {
+      this.#state = State.Pending;
+      return;
+    }
+    if (stream === null || typeof stream !== 'object' || typeof (stream as Duplex).on !== 'function') {
+      throw new TypeError('stream must be a Duplex stream');
+    }
+    this.#state = State.Open;
+    this[kAttach](stream);
+  }
+
+  /** True once closed, destroyed, broken, or transferred to another process. */
+  get closed(): boolean {
+    return this.#state >= State.Closed;
+  }
+
+  /** True if this end can receive (false for the writer of a one-way `Pipe`). */
+  get readable(): boolean {
+    return this.#readable;
+  }
+
+  /** True if this end can send (false for the reader of a one-way `Pipe`). */
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  /** The largest message this end accepts (see `ConnectionOptions.maxMessageSize`). */
+  get maxMessageSize(): number {
+    return this.#maxMessageSize;
+  }
+
+  /** The stream underneath (`null` while a `Pipe` end connects, and once transferred). */
+  get stream(): Duplex | null {
+    return this.#stream;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+
+  /**
+   * Sends a value encoded by proc's codec (`@proc/core` `serialize`); a Python peer cannot read
+   * it (use `sendBytes` with Python). Resolves once the bytes are handed to the OS. Frames sent in
+   * the same tick go out in one write; a caller that does not await still gets them sent in order.
+   */
+  send(value: unknown): Promise<void> {
+    const err = this.#checkWritable();
+    if (err) return Promise.reject(err);
+    let payload: Buffer;
+    try {
+      payload = serialize(value);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.#writer.write(payload);
+  }
+
+  /**
+   * Sends raw bytes: any typed array, DataView or ArrayBuffer, as Python's `send_bytes` takes any
+   * buffer; `offset` and `size` count bytes. Resolves once the bytes are handed to the OS. A large
+   * buffer (over 16 KiB) is sent by reference: do not change it until the promise resolves.
+   */
+  sendBytes(data: ArrayBufferView | ArrayBuffer, offset = 0, size?: number): Promise<void> {
+    let bytes = asBytes(data, 'data');
+    const n = bytes.length;
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be an integer >= 0');
+    if (offset > n) throw new RangeError('buffer length < offset');
+    if (size === undefined) size = n - offset;
+    else if (!Number.isInteger(size) || size < 0) throw new RangeError('size must be an integer >= 0');
+    else if (offset + size > n) throw new RangeError('buffer length < offset + size');
+    if (offset !== 0 || size !== n) bytes = bytes.subarray(offset, offset + size);
+    const err = this.#checkWritable();
+    if (err) return Promise.reject(err);
+    return this.#writer.write(bytes);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receiving
+
+  /** Receives a value sent with `send` (decoded by proc's codec). */
+  recv(options?: WaitOptions): Promise<unknown> {
+    if (options !== undefined) checkWaitOptions(options, 'options');
+    return this.#receive(Want.Value, options, -1, null, 0);
+  }
+
+  /**
+   * Receives one message as a Buffer (a view of what was read: no copy when the message arrived
+   * in one chunk). Rejects with `EOFError` once the peer has closed and nothing is left.
+   */
+  recvBytes(options?: RecvBytesOptions): Promise<Buffer> {
+    let maxlength = -1;
+    if (options !== undefined) {
+      checkWaitOptions(options, 'options');
+      const m = options.maxlength;
+      if (m !== undefined && m !== null) {
+        if (typeof m !== 'number' || Number.isNaN(m) || m < 0) throw new RangeError('maxlength must be a number >= 0');
+        maxlength = m;
+      }
+    }
+    return this.#receive(Want.Bytes, options, maxlength, null, 0) as Promise<Buffer>;
+  }
+
+  /**
+   * Receives one message into `target` at byte `offset`; resolves with its length in bytes. A
+   * message that does not fit rejects with `BufferTooShort`, whose `data` holds it.
+   */
+  recvBytesInto(target: ArrayBufferView | ArrayBuffer, offset = 0, options?: WaitOptions): Promise<number> {
+    const bytes = asBytes(target, 'target');
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError('offset must be an integer >= 0');
+    if (offset > bytes.length) throw new RangeError('offset too large');
+    if (options !== undefined) checkWaitOptions(options, 'options');
+    return this.#receive(Want.Into, options, -1, bytes, offset) as Promise<number>;
+  }
+
+  /**
+   * Whether a message (or the end of the stream) is ready to read: resolves at once with `false`
+   * for `timeoutMs = 0` (the default, as Python's), waits up to `timeoutMs`, or without limit for
+   * `null`. Unlike Python's (which checks the fd), it is true only for a whole message.
+   */
+  poll(timeoutMs: number | null = 0): Promise<boolean> {
+    if (timeoutMs !== null && (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0)) {
+      throw new RangeError('timeoutMs must be a number >= 0 or null');
+    }
+    const err = this.#checkReadable();
+    if (err) return Promise.reject(err);
+    if (this.#ready()) return Promise.resolve(true);
+    if (timeoutMs === 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onReady = () => {
+        if (timer) clearTimeout(timer);
+        this.#pollers.delete(onReady);
+        resolve(true);
+      };
+      this.#pollers.add(onReady);
+      if (timeoutMs !== null) {
+        timer = setTimeout(() => {
+          this.#pollers.delete(onReady);
+          resolve(false);
+        }, timeoutMs);
+      }
+    });
+  }
+
+  /** Yields every value received with `recv` until the peer closes (clean EOF ends the loop). */
+  async *[Symbol.asyncIterator](): AsyncGenerator<unknown, void, undefined> {
+    for (;;) {
+      let value: unknown;
+      try {
+        value = await this.recv();
+      } catch (err) {
+        if (err instanceof EOFError && !err.truncated) return;
+        throw err;
+      }
+      yield value;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ending
+
+  /**
+   * Closes this end: sends what is queued, then closes the stream; pending receives reject with
+   * `ConnectionClosedError`. Idempotent; resolves once the stream is closed.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    // A Pipe end still connecting closes once connected, so what was sent on it is not lost.
+    this.#closing = this.#state === State.Pending ? this.#attached.then(() => this.#closeOpen()) : this.#closeOpen();
+    return this.#closing;
+  }
+
+  #closeOpen(): Promise<void> {
+    const stream = this.#stream;
+    const wasOpen = this.#state === State.Open;
+    if (wasOpen) this.#writer.flush();
+    this.#shutdown(new ConnectionClosedError());
+    if (!stream || !wasOpen || stream.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      stream.once('close', () => resolve());
+      // end() flushes what the stream holds, then destroy() closes at once: a peer that never
+      // closes its side must not keep this end half-open (Python's close() closes the fd).
+      if (stream.writable && !stream.writableEnded) stream.end(() => stream.destroy());
+      else stream.destroy();
+    });
+  }
+
+  /** Closes now: queued sends are dropped and fail, pending receives reject with `err`. */
+  destroy(err?: Error): void {
+    const stream = this.#stream;
+    const wasOpen = this.#state === State.Open;
+    this.#shutdown(err ?? new ConnectionClosedError());
+    this.#closing ??=
+      stream && wasOpen && !stream.destroyed
+        ? new Promise<void>((resolve) => stream.once('close', () => resolve()))
+        : Promise.resolve();
+    if (stream && wasOpen) stream.destroy();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Python's reducer: hands the socket and the undelivered bytes to a child `Process`. */
+  [reduceSymbol](ctx: ReduceContext): Reduced {
+    return reduceConnection(this, ctx);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Package internals
+
+  /** Starts using `stream` (at construction, or when a `Pipe` end has connected). */
+  [kAttach](stream: Duplex): void {
+    if (this.#state === State.Closed || this.#state === State.Transferred) {
+      stream.destroy();
+      return;
+    }
+    this.#state = State.Open;
+    this.#stream = stream;
+    this.#attachedResolve?.();
+    stream.on('error', this.#onError);
+    stream.on('close', this.#onClose);
+    if (this.#readable) {
+      stream.on('end', this.#onEnd);
+      stream.on('data', this.#onData);
+    } else {
+      // A write-only end reads nothing, but must see the peer leave.
+      stream.on('end', this.#onEnd);
+      stream.resume();
+    }
+    if (this.#writable) this.#writer.attach(stream);
+  }
+
+  /** A `Pipe` end that could not connect. */
+  [kFailPending](err: Error): void {
+    if (this.#state === State.Pending) this.#shutdown(err);
+    this.#attachedResolve?.();
+  }
+
+  /** Sets the frame limit (the handshake accepts 256-byte messages only, as Python's). */
+  [kFrameLimit](limit: number | null): void {
+    this.#parser.maxMessageSize = limit ?? this.#maxMessageSize;
+  }
+
+  /** Feeds bytes read by a previous owner of the stream (a transferred connection). */
+  [kPrime](bytes: Buffer): void {
+    if (bytes.length > 0) this.#onData(bytes);
+  }
+
+  /**
+   * Takes the stream away for a transfer: flushes queued sends (throws if the stream cannot
+   * take them now), stops reading, and returns the stream and every byte read but not delivered.
+   * `commit()` closes this object; `abort()` restores it.
+   */
+  [kDetach](): { stream: Duplex; pending: Buffer; commit: () => void; abort: () => void } {
+    if (this.#state === State.Pending) {
+      throw new SerializationError('This Pipe end is still connecting; await a send or poll on it before passing it on');
+    }
+    if (this.#state !== State.Open || !this.#stream) {
+      throw new SerializationError('A closed Connection cannot be passed to another process', {
+        cause: this.#readError ?? undefined,
+      });
+    }
+    const stream = this.#stream;
+    this.#writer.flush();
+    if (stream.writableLength > 0 || this.#writer.queued > 0) {
+      throw new SerializationError(
+        `This Connection has ${stream.writableLength} bytes of sends not yet handed to the OS; await them before passing it on`,
+      );
+    }
+    // Stop reading. pause() stops 'data'; read() empties what the stream already holds; then
+    // the handle stops reading from the OS. All synchronous: libuv reads only in the poll phase,
+    // so no byte can arrive between here and the handoff.
+    stream.off('data', this.#onData);
+    stream.pause();
+    const held: Buffer[] = [];
+    for (let chunk = stream.read(); chunk !== null; chunk = stream.read()) held.push(chunk as Buffer);
+    stopReading(stream);
+    const parts: Buffer[] = [];
+    for (const frame of this.#frames) parts.push(encodeFrame(frame));
+    parts.push(...this.#parser.takeRemaining(), ...held);
+    const pending = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const commit = () => {
+      stream.off('error', this.#onError);
+      stream.off('close', this.#onClose);
+      stream.off('end', this.#onEnd);
+      // After the handoff the stream belongs to the transfer; errors on its remains are not ours.
+      stream.on('error', noop);
+      this.#frames = [];
+      this.#queuedBytes = 0;
+      this.#shutdown(new ConnectionClosedError('The connection was transferred to another process'));
+      this.#state = State.Transferred;
+      this.#stream = null;
+      this.#closing = Promise.resolve();
+    };
+    const abort = () => {
+      this.#frames = [];
+      this.#queuedBytes = 0;
+      this.#parser = new FrameParser(this.#parser.maxMessageSize);
+      stream.on('data', this.#onData);
+      this.#paused = false;
+      stream.resume();
+      this.#onData(pending);
+    };
+    return { stream, pending, commit, abort };
+  }
+
+  /** A message or the end is ready to read (for `wait()`). */
+  [kIsReady](): boolean {
+    return this.#ready() || this.#state >= State.Closed;
+  }
+
+  /** Resolves when a message or the end is ready (for `wait()`); `cancel` withdraws. */
+  [kWhenReadable](): { promise: Promise<void>; cancel: () => void } {
+    if (this.#ready() || this.#state >= State.Closed) return { promise: Promise.resolve(), cancel: noop };
+    let resolve!: () => void;
+    const promise = new Promise<void>((res) => {
+      resolve = res;
+    });
+    const onReady = () => {
+      this.#pollers.delete(onReady);
+      resolve();
+    };
+    this.#pollers.add(onReady);
+    return { promise, cancel: () => this.#pollers.delete(onReady) };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Engine
+
+  #ready(): boolean {
+    return this.#frames.length > 0 || this.#readError !== null;
+  }
+
+  #checkWritable(): Error | undefined {
+    if (!this.#writable) return new StateError('This connection is read-only');
+    if (this.#state >= State.Closed || this.#closing) return this.#closedError();
+    return undefined;
+  }
+
+  #checkReadable(): Error | undefined {
+    if (!this.#readable) return new StateError('This connection is write-only');
+    if ((this.#state >= State.Closed || this.#closing) && this.#frames.length === 0) return this.#closedError();
+    return undefined;
+  }
+
+  #closedError(): Error {
+    if (this.#state === State.Transferred) return new ConnectionClosedError('The connection was transferred to another process');
+    const why = this.#readError;
+    if (why && !(why instanceof ConnectionClosedError)) return why;
+    return new ConnectionClosedError();
+  }
+
+  #receive(want: Want, options: WaitOptions | undefined, maxlength: number, target: Uint8Array | null, offset: number): Promise<never> {
+    const err = this.#checkReadable();
+    if (err) return Promise.reject(err);
+    if (this.#frames.length > 0) {
+      const frame = this.#frames.shift() as Buffer;
+      this.#queuedBytes -= frame.length;
+      if (this.#paused && this.#queuedBytes <= this.#readHwm / 2) {
+        this.#paused = false;
+        this.#stream?.resume();
+      }
+      return new Promise<never>((resolve, reject) => {
+        this.#take({ want, resolve, reject, maxlength, target, offset }, frame);
+      });
+    }
+    if (this.#readError) return Promise.reject(this.#readError);
+    if (options === undefined || ((options.timeout ?? null) === null && !options.signal)) {
+      return new Promise<never>((resolve, reject) => {
+        this.#waiters.push({ want, resolve, reject, maxlength, target, offset });
+      });
+    }
+    return withDeadline<never>(
+      (onCancel) =>
+        new Promise<never>((resolve, reject) => {
+          const waiter: Waiter = { want, resolve, reject, maxlength, target, offset };
+          this.#waiters.push(waiter);
+          onCancel(() => {
+            const i = this.#waiters.indexOf(waiter);
+            if (i >= 0) this.#waiters.splice(i, 1);
+          });
+        }),
+      options,
+      'receive',
+    );
+  }
+
+  /** Completes `waiter` with `frame`. */
+  #take(waiter: Waiter, frame: Buffer): void {
+    switch (waiter.want) {
+      case Want.Bytes:
+        if (waiter.maxlength >= 0 && frame.length > waiter.maxlength) {
+          const err = new MessageTooLargeError(frame.length, waiter.maxlength);
+          this.#badMessageLength(err);
+          waiter.reject(err);
+          return;
+        }
+        waiter.resolve(frame as never);
+        return;
+      case Want.Value: {
+        let value: unknown;
+        try {
+          value = deserialize(frame);
+        } catch (cause) {
+          waiter.reject(
+            cause instanceof SerializationError
+              ? cause
+              : new SerializationError(`Cannot decode the message: ${(cause as Error).message}`, { cause }),
+          );
+          return;
+        }
+        waiter.resolve(value as never);
+        return;
+      }
+      case Want.Into: {
+        const target = waiter.target as Uint8Array;
+        if (target.length - waiter.offset < frame.length) {
+          waiter.reject(new BufferTooShort(Buffer.from(frame), target.length - waiter.offset));
+          return;
+        }
+        target.set(frame, waiter.offset);
+        waiter.resolve(frame.length as never);
+        return;
+      }
+    }
+  }
+
+  /** Python's `_bad_message_length`: unreadable from now on; closed if not writable either. */
+  #badMessageLength(err: Error): void {
+    if (this.#writable) {
+      this.#readable = false;
+      this.#failReaders(err);
+      if (this.#stream) this.#stream.off('data', this.#onData);
+      this.#stream?.resume();
+    } else {
+      this.destroy(err);
+    }
+  }
+
+  #onData = (chunk: Buffer): void => {
+    const parser = this.#parser;
+    parser.push(chunk);
+    let frame: Buffer | undefined;
+    try {
+      frame = parser.next();
+      while (frame !== undefined) {
+        const waiter = this.#waiters.shift();
+        if (waiter !== undefined) this.#take(waiter, frame);
+        else {
+          this.#frames.push(frame);
+          this.#queuedBytes += frame.length;
+          if (this.#pollers.size > 0) for (const p of [...this.#pollers]) p();
+        }
+        frame = parser.next();
+      }
+    } catch (err) {
+      // A protocol error: this connection is unusable; nothing was allocated for the frame.
+      this.destroy(err as Error);
+      return;
+    }
+    if (!this.#paused && this.#queuedBytes > this.#readHwm && this.#stream) {
+      this.#paused = true;
+      this.#stream.pause();
+    }
+  };
+
+  #onEnd = (): void => {
+    if (this.#readError) return;
+    const truncated = this.#parser.buffered > 0;
+    this.#failReaders(new EOFError(undefined, { truncated }));
+  };
+
+  #onError = (cause: Error): void => {
+    const err = new TransportError(`The stream failed: ${cause.message}`, { cause });
+    this.#shutdown(err);
+  };
+
+  #onClose = (): void => {
+    if (this.#state === State.Open) {
+      const truncated = this.#parser.buffered > 0;
+      this.#shutdown(this.#readError ?? new EOFError(undefined, { truncated }));
+    }
+  };
+
+  /** From now on reads fail with `err` once the queued frames are taken. */
+  #failReaders(err: Error): void {
+    this.#readError ??= err;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(this.#readError);
+    for (const p of [...this.#pollers]) p();
+  }
+
+  /** Moves to Closed with `err` as the reason reads and writes fail. */
+  #shutdown(err: Error): void {
+    if (this.#state >= State.Closed) return;
+    this.#state = State.Closed;
+    this.#failReaders(err);
+    this.#writer.fail(err instanceof EOFError ? new ConnectionClosedError('The peer closed the connection', { cause: err }) : err);
+    // Frames already received stay readable after the peer leaves (as bytes in a socket do),
+    // but not after this end closes.
+    if (err instanceof ConnectionClosedError) {
+      this.#frames = [];
+      this.#queuedBytes = 0;
+    }
+  }
+}
+
+function encodeFrame(payload: Buffer): Buffer {
+  const header = Buffer.allocUnsafe(payload.length > 0x7fffffff ? 12 : 4);
+  if (header.length === 4) header.writeInt32BE(payload.length, 0);
+  else {
+    header.writeInt32BE(-1, 0);
+    header.writeUInt32BE(Math.floor(payload.length / 0x1_0000_0000), 4);
+    header.writeUInt32BE(payload.length >>> 0, 8);
+  }
+  return Buffer.concat([header, payload]);
+}
+
+/** Stops a socket's handle reading from the OS (pause() alone lets it fill its buffer). */
+function stopReading(stream: Duplex): void {
+  const handle = (stream as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
+  if (handle && typeof handle.readStop === 'function') {
+    handle.reading = false;
+    handle.readStop();
+  }
+}

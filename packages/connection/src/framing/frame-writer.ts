@@ -1,0 +1,160 @@
+import type { Writable } from 'node:stream';
+import { TransportError } from '../errors.js';
+import { headerSize, writeHeader } from './header.js';
+
+/** Payloads up to this size are copied into a shared slab with their header (one write for many). */
+const COPY_LIMIT = 16 * 1024;
+const SLAB_SIZE = 64 * 1024;
+/** Queued bytes at which a flush happens at once instead of at the end of the tick. */
+const FLUSH_AT = 256 * 1024;
+
+const noop = () => {};
+
+interface Batch {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A send nobody awaits must not become an unhandled rejection; whoever awaits still sees it,
+  // and the failure also breaks the connection, so the next call reports it.
+  promise.catch(noop);
+  return { promise, resolve, reject };
+}
+
+/**
+ * Frames payloads and batches them: every frame queued in one tick goes out in one `write`
+ * (small frames copied into a slab beside their headers) or one corked `writev` (large payloads
+ * by reference). All frames of a batch share one promise, which resolves once the batch has been
+ * handed to the OS: at once when the stream took it synchronously (its buffer is empty after the
+ * write), else when the stream's write callback fires. A caller that awaits each send therefore
+ * never lets more than one batch pile up in memory.
+ */
+export class FrameWriter {
+  #stream: Writable | null = null;
+  #slab: Buffer | null = null;
+  #slabStart = 0;
+  #slabUsed = 0;
+  #parts: Buffer[] = [];
+  #queued = 0;
+  #scheduled = false;
+  #batch: Batch | null = null;
+  #error: Error | null = null;
+
+  /** Bytes framed but not yet given to the stream. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  attach(stream: Writable): void {
+    this.#stream = stream;
+    if (this.#queued > 0) this.flush();
+  }
+
+  /** Queues one frame; `payload` must not change until the returned promise settles. */
+  write(payload: Buffer): Promise<void> {
+    if (this.#error) return Promise.reject(this.#error);
+    const size = payload.length;
+    const total = headerSize(size) + size;
+    if (size <= COPY_LIMIT) {
+      const at = this.#reserve(total);
+      const slab = this.#slab as Buffer;
+      payload.copy(slab, writeHeader(slab, at, size));
+    } else {
+      const at = this.#reserve(12);
+      this.#slabUsed = writeHeader(this.#slab as Buffer, at, size);
+      this.#seal();
+      this.#parts.push(payload);
+    }
+    this.#queued += total;
+    if (this.#batch === null) this.#batch = newBatch();
+    const batch = this.#batch;
+    if (this.#queued >= FLUSH_AT) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      process.nextTick(this.#flushTick);
+    }
+    return batch.promise;
+  }
+
+  #flushTick = () => {
+    this.#scheduled = false;
+    this.flush();
+  };
+
+  /** Gives everything queued to the stream now (no-op while no stream is attached). */
+  flush(): void {
+    const stream = this.#stream;
+    if (stream === null || this.#queued === 0) return;
+    this.#seal();
+    const parts = this.#parts;
+    const batch = this.#batch as Batch;
+    this.#parts = [];
+    this.#batch = null;
+    this.#queued = 0;
+    const done = (err?: Error | null) => {
+      if (err) batch.reject(this.#fail(err));
+      else batch.resolve();
+    };
+    try {
+      if (parts.length === 1) stream.write(parts[0], done);
+      else {
+        stream.cork();
+        const last = parts.length - 1;
+        for (let i = 0; i < last; i++) stream.write(parts[i]);
+        stream.write(parts[last], done);
+        stream.uncork();
+      }
+    } catch (err) {
+      batch.reject(this.#fail(err as Error));
+      return;
+    }
+    if (stream.writableLength === 0) batch.resolve();
+  }
+
+  /** Fails every queued and future write with `err` (the connection broke or closed). */
+  fail(err: Error): void {
+    this.#error ??= err;
+    this.#parts = [];
+    this.#queued = 0;
+    this.#slab = null;
+    const batch = this.#batch;
+    this.#batch = null;
+    batch?.reject(this.#error);
+  }
+
+  #fail(err: Error): Error {
+    const wrapped = err instanceof TransportError ? err : new TransportError(`Write failed: ${err.message}`, { cause: err });
+    this.#error ??= wrapped;
+    return wrapped;
+  }
+
+  /** Room for `n` bytes in the slab; returns where they go. */
+  #reserve(n: number): number {
+    const slab = this.#slab;
+    if (slab === null || slab.length - this.#slabUsed < n) {
+      this.#seal();
+      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_SIZE, n));
+      this.#slabStart = 0;
+      this.#slabUsed = 0;
+    }
+    const at = this.#slabUsed;
+    this.#slabUsed = at + n;
+    return at;
+  }
+
+  /** Moves the filled part of the slab to the parts list; the rest of the slab stays for reuse. */
+  #seal(): void {
+    if (this.#slab !== null && this.#slabUsed > this.#slabStart) {
+      this.#parts.push(this.#slab.subarray(this.#slabStart, this.#slabUsed));
+      this.#slabStart = this.#slabUsed;
+    }
+  }
+}

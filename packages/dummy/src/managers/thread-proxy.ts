@@ -1,0 +1,135 @@
+import { ProxyClosedError } from '@proc/managers';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
+import { type ControlMessage, hosts, type ManagerHost } from './host.js';
+import { createMailbox, MailboxClient } from './mailbox.js';
+import { exposed } from './referents.js';
+
+interface ProxyState {
+  hostId: string;
+  hostThread: number;
+  typeid: string;
+  objectId: number;
+  mailbox?: SharedArrayBuffer;
+  control?: MessagePort;
+}
+
+type Caller = (method: string, args: unknown[]) => Promise<unknown>;
+
+/**
+ * A proxy of a thread manager's object, with the methods of @proc/managers' proxy of the same
+ * type, each returning a Promise. In the host thread a call runs directly (values are copied in
+ * and out, as they would be across processes); elsewhere it goes through a mailbox.
+ * Built-in members are `$`-prefixed; `then` is undefined so awaiting a proxy does not hang.
+ */
+export class ThreadProxy {
+  declare readonly then: undefined;
+  readonly #state: ProxyState;
+  readonly #call: Caller;
+  #closed = false;
+
+  constructor(state: ProxyState) {
+    this.#state = state;
+    const host = hosts().get(state.hostId);
+    if (host) {
+      this.#call = (method, args) => {
+        try {
+          return Promise.resolve(copy(host.call(state.objectId, method, copyArgs(args))));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      };
+    } else {
+      if (!state.mailbox) throw new Error('A remote thread proxy has no mailbox. This is a bug in proc.');
+      const client = new MailboxClient(state.mailbox, state.hostThread);
+      state.control?.unref();
+      this.#call = (method, args) => {
+        try {
+          return Promise.resolve(client.call(state.objectId, method, args));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      };
+    }
+  }
+
+  /** The type this proxy stands for (`dict`, `list`, ...). */
+  get $typeid(): string {
+    return this.#state.typeid;
+  }
+
+  /** Calls an exposed method of the referent. */
+  $call(method: string, args: unknown[] = []): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new ProxyClosedError('This proxy is closed'));
+    return this.#call(method, args);
+  }
+
+  /** Stops using this proxy (the object lives as long as the manager). */
+  async $close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  [kShare](): Shared {
+    const s = this.#state;
+    const host = hosts().get(s.hostId);
+    let mailbox: SharedArrayBuffer;
+    let control: MessagePort;
+    if (host) {
+      ({ mailbox, control } = host.open());
+    } else {
+      // Passed on from a thread that is not the host: ask the host (through this proxy's
+      // control port) to serve a new mailbox for the receiver.
+      mailbox = createMailbox();
+      const { port1, port2 } = new MessageChannel();
+      s.control?.postMessage({ type: 'proc:adopt', mailbox, control: port1 } satisfies ControlMessage, [port1]);
+      control = port2;
+    }
+    return {
+      type: 'ThreadProxy',
+      state: { hostId: s.hostId, hostThread: s.hostThread, typeid: s.typeid, objectId: s.objectId, mailbox, control },
+      transfer: [control],
+    };
+  }
+
+  toString(): string {
+    return `<ThreadProxy ${this.#state.typeid} #${this.#state.objectId}>`;
+  }
+}
+
+Object.defineProperty(ThreadProxy.prototype, 'then', { value: undefined });
+
+const classes = new Map<string, new (s: ProxyState) => ThreadProxy>();
+
+/** The proxy class of a type: `ThreadProxy` with one method per exposed name. */
+function proxyClass(typeid: string): new (s: ProxyState) => ThreadProxy {
+  let C = classes.get(typeid);
+  if (C) return C;
+  C = class extends ThreadProxy {};
+  for (const name of exposed[typeid] ?? []) {
+    Object.defineProperty(C.prototype, name, {
+      value(this: ThreadProxy, ...args: unknown[]) {
+        return this.$call(name, args);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+  classes.set(typeid, C);
+  return C;
+}
+
+export function makeProxy(host: ManagerHost, typeid: string, referent: object): ThreadProxy {
+  const C = proxyClass(typeid);
+  return new C({ hostId: host.id, hostThread: host.thread, typeid, objectId: host.add(referent) });
+}
+
+function copy(v: unknown): unknown {
+  return typeof v === 'object' && v !== null ? structuredClone(v) : v;
+}
+
+function copyArgs(args: unknown[]): unknown[] {
+  for (const a of args) if (typeof a === 'object' && a !== null) return structuredClone(args);
+  return args;
+}
+
+registerShareable('ThreadProxy', (s: ProxyState) => new (proxyClass(s.typeid))(s));

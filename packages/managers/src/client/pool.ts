@@ -1,0 +1,51 @@
+/**
+ * This process's connections to manager servers: one per server, shared by all its proxies.
+ * Kept on `globalThis` (a `Symbol.for` key) so every copy of this package shares it.
+ */
+import { currentProcess } from '@proc/core';
+import { type Address, addressKey } from '../wire/messages.js';
+import { ManagerClient } from './manager-client.js';
+
+interface Pool {
+  byAddress: Map<string, ManagerClient>;
+  bySid: Map<string, ManagerClient>;
+  authkeys: Map<string, Buffer>;
+}
+
+const key = Symbol.for('proc.managers.pool');
+const g = globalThis as { [key]?: Pool };
+const pool: Pool = g[key] ?? { byAddress: new Map(), bySid: new Map(), authkeys: new Map() };
+g[key] = pool;
+
+/** Remembers the authkey of a manager this process uses (proxies rebuilt here connect with it). */
+export function rememberAuthkey(address: Address, authkey: Uint8Array): void {
+  pool.authkeys.set(addressKey(address), Buffer.from(authkey));
+}
+
+/** The live connection to the server at `address` (made when needed). */
+export function clientFor(address: Address, sid?: string, authkey?: Uint8Array): ManagerClient {
+  if (sid !== undefined) {
+    const c = pool.bySid.get(sid);
+    if (c && !c.gone) return c;
+  }
+  const k = addressKey(address);
+  let c = pool.byAddress.get(k);
+  if (!c || c.gone) {
+    c = new ManagerClient(address, authkey ?? pool.authkeys.get(k) ?? currentProcess().authkey);
+    pool.byAddress.set(k, c);
+  }
+  if (sid !== undefined) pool.bySid.set(sid, c);
+  return c;
+}
+
+/** Registers a client under its server id once known. */
+export function noteServerId(c: ManagerClient): void {
+  if (c.serverId !== undefined) pool.bySid.set(c.serverId, c);
+}
+
+/** Forgets a client (after shutdown). */
+export function forget(c: ManagerClient): void {
+  const k = addressKey(c.address);
+  if (pool.byAddress.get(k) === c) pool.byAddress.delete(k);
+  if (c.serverId !== undefined && pool.bySid.get(c.serverId) === c) pool.bySid.delete(c.serverId);
+}
