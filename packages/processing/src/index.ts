@@ -11,6 +11,7 @@ export {
   cpuCount,
   currentProcess,
   getAllStartMethods,
+  getContext,
   getStartMethod,
   isMainProcess,
   logToStderr,
