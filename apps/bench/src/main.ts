@@ -63,7 +63,7 @@ const progress = new Progress(steps.length);
 const outcomes = await runSteps(steps, {
   ctx,
   python: python?.path,
-  timeoutMs: opts.quick ? 20_000 : 45_000,
+  timeoutMs: opts.quick ? 20_000 : 60_000,
   progress,
 });
 progress.end();

@@ -336,13 +336,29 @@ describe('Listener and Client', () => {
     await silentGone;
   });
 
+  it("a large message sent right after the handshake is not held to the handshake's 256-byte limit", async () => {
+    const listener = new Listener(undefined, { authkey: 'k' });
+    onTestFinished(() => listener.close());
+    await listener.listening;
+    const big = Buffer.alloc(1024 * 1024, 1);
+    const [c, s] = await Promise.all([
+      Client(listener.address, { authkey: 'k' }).then((conn) => {
+        void conn.sendBytes(big);
+        return conn;
+      }),
+      listener.accept(),
+    ]);
+    onTestFinished(() => Promise.all([c.close(), s.close()]));
+    expect((await s.recvBytes()).equals(big)).toBe(true);
+  });
+
   it('accept takes a timeout; close rejects pending accepts; accept after close rejects', async () => {
     const listener = new Listener();
     await listener.listening;
     await expect(listener.accept({ timeout: 10 })).rejects.toBeInstanceOf(TimeoutError);
-    const pending = listener.accept();
+    const pending = expect(listener.accept()).rejects.toBeInstanceOf(ConnectionClosedError);
     await listener.close();
-    await expect(pending).rejects.toBeInstanceOf(ConnectionClosedError);
+    await pending;
     await expect(listener.accept()).rejects.toBeInstanceOf(ConnectionClosedError);
   });
 

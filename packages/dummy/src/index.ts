@@ -35,6 +35,17 @@ export { Barrier, type BarrierOptions } from './synchronize/barrier.js';
 export type { AcquireOptions } from './synchronize/wait-loop.js';
 export { Pool, type PoolOptions, type CallOptions, type MapOptions, type ApplyAsyncOptions, type MapAsyncOptions } from './pool/pool.js';
 export { AsyncResult } from './pool/async-result.js';
+export { IMapIterator } from './pool/imap-iterator.js';
 export { WorkerLostError, PoolBrokenError, PoolTerminatedError } from './pool/errors.js';
 export { Connection, Pipe, type PipeOptions, type RecvBytesOptions } from './connection/connection.js';
 export { Manager, SyncManager } from './managers/manager.js';
+export {
+  AuthenticationError,
+  BufferTooShort,
+  Client,
+  ConnectionClosedError,
+  EOFError,
+  Listener,
+  type ClientOptions,
+  type ListenerOptions,
+} from '@proc/connection';

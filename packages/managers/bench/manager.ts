@@ -43,6 +43,7 @@ export async function produce(q: QueueProxy<number | null>, n: number): Promise<
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const k = (x: number) => `${(x / 1000).toFixed(1)} k/s`;
 
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 async function main(): Promise<void> {
   // Bare Node start, then Manager() ready (medians of three).
   const bare: number[] = [];
@@ -59,13 +60,16 @@ async function main(): Promise<void> {
     await m.shutdown();
   }
 
-  await using m = await Manager();
+  log('starts done');
+  await using m = await Manager({ execArgv: ['--expose-gc'] });
   const d = await m.dict<string, unknown>();
   await d.set('x', 1);
   const out = await m.dict<string, number>();
   await gets(d, 2000); // warm up
   const parent = median([await gets(d, N_GET), await gets(d, N_GET), await gets(d, N_GET)]);
+  log(`parent ${parent}`);
   const piped = median([await pipelined(d, N_GET * 5), await pipelined(d, N_GET * 5), await pipelined(d, N_GET * 5)]);
+  log(`piped ${piped}`);
   const child: number[] = [];
   for (let i = 0; i < 3; i++) {
     const p = new Process({ target: childGets, args: [d, out, N_GET, `c${i}`] });
@@ -73,6 +77,7 @@ async function main(): Promise<void> {
     await p.join();
     child.push((await out.get(`c${i}`)) as number);
   }
+  log(`child ${child}`);
   const q = await m.Queue<number | null>();
   const qGet: number[] = [];
   const qIter: number[] = [];
@@ -96,6 +101,7 @@ async function main(): Promise<void> {
     await p2.join();
   }
 
+  log(`queue ${qGet} ${qIter}`);
   // Memory: a million set/get calls (pipelined), the server's heap before and after.
   const heap = async () => ((await m.debugInfo()) as unknown as { heapUsed?: number }).heapUsed ?? Number.NaN;
   const h0 = await heap();

@@ -14,16 +14,16 @@ async function startJoin(Process: ProcessClass): Promise<number> {
 
 /**
  * Start+join of a trivial compiled target; each trial is the median of `ctx.startReps` starts.
- * `pauseMs` lets a forkserver get its next spare ready, so that figure is "with a spare ready".
+ * `sparePause` lets a forkserver get its next spare ready, so that figure is "with a spare ready".
  */
-function startFigure(method: string, pauseMs = 0): Measure {
+function startFigure(method: string, sparePause = false): Measure {
   return async (ctx) => {
     const { getContext } = await processing('getContext');
     const { Process } = getContext(method);
     const trial = async () => {
       const lat: number[] = [];
       for (let i = 0; i < ctx.startReps; i++) {
-        if (pauseMs) await sleep(pauseMs);
+        if (sparePause) await sleep(ctx.sparePauseMs);
         lat.push(await startJoin(Process));
       }
       return median(lat);
@@ -34,7 +34,7 @@ function startFigure(method: string, pauseMs = 0): Measure {
 
 export const start_spawn_ms: Measure = startFigure('spawn');
 export const start_fork_ms: Measure = startFigure('fork');
-export const start_forkserver_ms: Measure = startFigure('forkserver', 300);
+export const start_forkserver_ms: Measure = startFigure('forkserver', true);
 
 /** Back-to-back forkserver starts for `ctx.dur` (at least 0.5 s): the sustained rate. */
 export const start_forkserver_sustained_per_s: Measure = async (ctx) => {

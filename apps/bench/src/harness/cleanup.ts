@@ -32,12 +32,15 @@ export class Cleanup {
   }
 }
 
+/** What went wrong while cleaning up in this process; job-child.ts reports it as a warning. */
+export const cleanupProblems: string[] = [];
+
 /** Runs `body` with a fresh Cleanup and always runs it afterwards. */
 export async function withCleanup<T>(body: (c: Cleanup) => Promise<T>): Promise<T> {
   const c = new Cleanup();
   try {
     return await body(c);
   } finally {
-    await c.run();
+    for (const p of await c.run()) if (!cleanupProblems.includes(p)) cleanupProblems.push(p);
   }
 }

@@ -8,6 +8,7 @@
 import { fallbackNotes } from '../api.ts';
 import { loadMeasure } from '../figures/index.ts';
 import { loadPeerMeasure } from '../peers/index.ts';
+import { cleanupProblems } from './cleanup.ts';
 import { describeError, type JobResult, RESULT_MARKER } from './result-line.ts';
 import { trialContext } from './trial.ts';
 
@@ -17,6 +18,7 @@ let sent = false;
 function emit(result: JobResult): void {
   if (sent) return;
   sent = true;
+  if (cleanupProblems.length) result.warning = `cleanup: ${cleanupProblems.join('; ')}`;
   process.stdout.write(`\n${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 

@@ -18,8 +18,6 @@ export interface JobSpec {
 }
 
 export interface JobOutcome extends JobResult {
-  /** Not a failure of the figure, but worth knowing (a process that would not exit, say). */
-  warning?: string;
   elapsedMs: number;
 }
 
@@ -79,6 +77,16 @@ function signalable(pgid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** `p`, or `late` after `ms`; the timer is cleared either way, so it never holds the app open. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Runs a job in a process group of its own (`detached`), so that on timeout, or when it leaves
  * children behind, the group can be killed as a whole: the figure's children and theirs too.
@@ -125,28 +133,22 @@ export async function runJob(spec: JobSpec): Promise<JobOutcome> {
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => cp.once('exit', (code, signal) => r({ code, signal })));
 
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((r) => {
-    timer = setTimeout(() => r('timeout'), spec.timeoutMs);
-  });
-  const first = await Promise.race([gotResult.then(() => 'result' as const), exited.then(() => 'exit' as const), timedOut]);
-  clearTimeout(timer);
+  const first = await within(Promise.race([gotResult.then(() => 'result' as const), exited.then(() => 'exit' as const)]), spec.timeoutMs);
 
-  let warning: string | undefined;
-  if (first === 'timeout') {
+  const warnings: string[] = [];
+  if (first === 'late') {
     killGroup(pgid, 'SIGKILL');
     await exited;
     result = { error: `timed out after ${Math.round(spec.timeoutMs / 1000)} s${lastLine(stderrTail)}` };
   } else if (first === 'result') {
-    const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-    if (!done) {
-      warning = `the job process did not exit within ${graceMs / 1000} s of its result (a handle left open?); killed`;
+    if ((await within(exited, graceMs)) === 'late') {
+      warnings.push(`the job process did not exit within ${graceMs / 1000} s of its result (a handle left open?); killed`);
       killGroup(pgid, 'SIGKILL');
       await exited;
     }
   } else {
     // Exited: its last stdout may still be in flight.
-    await Promise.race([gotResult, sleep(300)]);
+    await within(gotResult, 300);
     if (!result) {
       const { code, signal } = await exited;
       // Node exits with 13 when the top-level await never settles and nothing keeps the loop alive.
@@ -160,10 +162,9 @@ export async function runJob(spec: JobSpec): Promise<JobOutcome> {
   if (spec.reportLeftovers) for (let i = 0; i < 10 && groupAlive(pgid); i++) await sleep(100);
   const leftover = spec.reportLeftovers && groupAlive(pgid);
   killGroup(pgid, 'SIGKILL');
-  if (leftover) {
-    warning = [warning, 'processes of the job were still running 1 s after it ended; killed'].filter(Boolean).join('; ');
-  }
+  if (leftover) warnings.push('processes of the job were still running 1 s after it ended; killed');
   liveGroups.delete(pgid);
+  const warning = [result?.warning, ...warnings].filter(Boolean).join('; ');
   return { ...result, ...(warning ? { warning } : {}), elapsedMs: Date.now() - t0 };
 }
 

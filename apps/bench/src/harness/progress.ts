@@ -32,7 +32,7 @@ export class Progress {
     const width = 24;
     const filled = Math.round((width * this.#done) / this.#total);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
-    const cols = this.#out.columns ?? 100;
+    const cols = (this.#out.columns ?? 0) > 20 ? this.#out.columns : 100;
     const line = `[${bar}] ${this.#done}/${this.#total} ${label}`;
     this.#out.write(`\r\x1b[2K${line.slice(0, cols - 1)}`);
   }

@@ -9,6 +9,8 @@ export interface JobResult {
   trials?: number[];
   note?: string;
   error?: string;
+  /** Not a failure of the figure, but worth knowing (a close that did not answer, say). */
+  warning?: string;
   /** Extra facts a job reports (the Python version, say). */
   meta?: Record<string, unknown>;
 }

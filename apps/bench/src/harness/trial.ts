@@ -12,12 +12,14 @@ export interface TrialContext {
   piscinaTasks: number;
   /** Start+join repetitions per start-figure trial. */
   startReps: number;
+  /** Pause before each forkserver start, so a spare is ready. */
+  sparePauseMs: number;
 }
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.08, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3 }
-    : { quick, trials: 5, dur: 0.3, poolTasks: 20_000, piscinaTasks: 100_000, startReps: 5 };
+    ? { quick, trials: 3, dur: 0.08, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
+    : { quick, trials: 5, dur: 0.2, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */

@@ -18,6 +18,8 @@ export interface FigureRow {
   /** Ours over Python's, turned so that above 1 means proc is better; null without both. */
   ratio: number | null;
   peers: Peers;
+  /** Ours against every peer, each made so that above 1 is better for proc (extra to issue 8). */
+  ratios?: Peers;
   /** Why `value` is null. */
   error?: string;
   warning?: string;
@@ -57,7 +59,9 @@ export function buildRow(spec: FigureSpec, o: Outcomes, rc: RowContext): FigureR
   if (spec.python && peers.python === null) peerErrors.python = rc.pythonMissing ?? py?.error ?? 'not measured';
   if (spec.piscina && peers.piscina === null) peerErrors.piscina = pi?.error ?? 'not measured';
   if (spec.node && peers.node === null) peerErrors.node = nd?.error ?? 'not measured';
-  const row: FigureRow = { ...base, value, python: peers.python, ratio: ratio(value, peers.python, spec.higherIsBetter), peers };
+  const against = (peer: number | null) => ratio(value, peer, spec.higherIsBetter);
+  const row: FigureRow = { ...base, value, python: peers.python, ratio: against(peers.python), peers };
+  if (value !== null) row.ratios = { python: against(peers.python), piscina: against(peers.piscina), node: against(peers.node) };
   if (value === null) row.error = ours?.error ?? 'not measured';
   const warnings = [ours?.warning, py?.warning].filter(Boolean);
   if (warnings.length) row.warning = warnings.join('; ');

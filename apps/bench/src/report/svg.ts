@@ -15,7 +15,7 @@ export function renderSvg(rows: Record<string, FigureRow>, subtitle: string): st
   const top = 64;
   const left = 290;
   const plotW = 520;
-  const right = 200;
+  const right = 250;
   const width = left + plotW + right;
   const height = top + entries.length * rowH + 40;
   const ratios = entries.map(([, r]) => r.ratio).filter((r): r is number => r !== null);

@@ -77,7 +77,8 @@ export function handshake(
   side: 'server' | 'client',
   options: HandshakeOptions = {},
 ): Promise<void> {
-  conn[kFrameLimit](HANDSHAKE_FRAME_LIMIT);
+  // Each side receives exactly three handshake frames (a challenge, a reply, a verdict).
+  conn[kFrameLimit](HANDSHAKE_FRAME_LIMIT, 3);
   const run = async () => {
     if (side === 'server') {
       await deliverChallenge(conn, key, options);
@@ -95,7 +96,7 @@ export function handshake(
     { timeout: options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT, signal: options.signal },
     'authentication handshake',
   ).then(
-    () => conn[kFrameLimit](null),
+    () => {},
     (err: Error) => {
       conn.destroy(err);
       throw err instanceof AuthenticationError

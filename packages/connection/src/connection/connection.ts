@@ -180,6 +180,17 @@ export class Connection {
     return this.#maxMessageSize;
   }
 
+  /**
+   * Resolves once this end has its stream: at once for a Connection made over a stream; for a
+   * `Pipe` end, once its socket has connected (within a millisecond). Rejects if it cannot
+   * connect. An end must be ready before it is passed to another process.
+   */
+  get ready(): Promise<void> {
+    return this.#attached.then(() => {
+      if (this.#stream === null && this.#state === State.Closed && this.#readError) throw this.#readError;
+    });
+  }
+
   /** The stream underneath (`null` while a `Pipe` end connects, and once transferred). */
   get stream(): Duplex | null {
     return this.#stream;
@@ -387,9 +398,12 @@ export class Connection {
     this.#attachedResolve?.();
   }
 
-  /** Sets the frame limit (the handshake accepts 256-byte messages only, as Python's). */
-  [kFrameLimit](limit: number | null): void {
-    this.#parser.maxMessageSize = limit ?? this.#maxMessageSize;
+  /**
+   * Limits the next `frames` frames to `limit` bytes (the handshake's 256, as Python's
+   * `recv_bytes(256)`); `null` lifts it.
+   */
+  [kFrameLimit](limit: number | null, frames = 0): void {
+    this.#parser.limitNext(limit ?? this.#maxMessageSize, limit === null ? 0 : frames);
   }
 
   /** Feeds bytes read by a previous owner of the stream (a transferred connection). */
@@ -404,7 +418,7 @@ export class Connection {
    */
   [kDetach](): { stream: Duplex; pending: Buffer; commit: () => void; abort: () => void } {
     if (this.#state === State.Pending) {
-      throw new SerializationError('This Pipe end is still connecting; await a send or poll on it before passing it on');
+      throw new SerializationError('This Pipe end is still connecting: await conn.ready before passing it to another process');
     }
     if (this.#state !== State.Open || !this.#stream) {
       throw new SerializationError('A closed Connection cannot be passed to another process', {
@@ -424,8 +438,12 @@ export class Connection {
     stream.off('data', this.#onData);
     stream.pause();
     const held: Buffer[] = [];
-    for (let chunk = stream.read(); chunk !== null; chunk = stream.read()) held.push(chunk as Buffer);
-    stopReading(stream);
+    while (stream.readableLength > 0) {
+      const chunk = stream.read() as Buffer | null;
+      if (chunk === null) break;
+      held.push(chunk);
+    }
+    const wasReading = stopReading(stream);
     const parts: Buffer[] = [];
     for (const frame of this.#frames) parts.push(encodeFrame(frame));
     parts.push(...this.#parser.takeRemaining(), ...held);
@@ -449,6 +467,9 @@ export class Connection {
       this.#parser = new FrameParser(this.#parser.maxMessageSize);
       stream.on('data', this.#onData);
       this.#paused = false;
+      // read() above may have left the stream believing a read is under way: restart the handle
+      // itself rather than rely on resume() to call _read again.
+      if (wasReading) startReading(stream);
       stream.resume();
       this.#onData(pending);
     };
@@ -668,11 +689,23 @@ function encodeFrame(payload: Buffer): Buffer {
   return Buffer.concat([header, payload]);
 }
 
+type Handle = { reading?: boolean; readStop?: () => number; readStart?: () => number };
+
 /** Stops a socket's handle reading from the OS (pause() alone lets it fill its buffer). */
-function stopReading(stream: Duplex): void {
-  const handle = (stream as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
+function stopReading(stream: Duplex): boolean {
+  const handle = (stream as unknown as { _handle?: Handle })._handle;
   if (handle && typeof handle.readStop === 'function') {
     handle.reading = false;
     handle.readStop();
+    return true;
+  }
+  return false;
+}
+
+function startReading(stream: Duplex): void {
+  const handle = (stream as unknown as { _handle?: Handle })._handle;
+  if (handle && typeof handle.readStart === 'function' && !handle.reading) {
+    handle.reading = true;
+    handle.readStart();
   }
 }

@@ -73,6 +73,18 @@ describe('FrameParser', () => {
     expect(() => q.next()).toThrow(MessageTooLargeError);
   });
 
+  it('limitNext tightens the limit for a number of frames only', () => {
+    const p = new FrameParser(1024);
+    p.limitNext(4, 1);
+    p.push(Buffer.concat([frame(Buffer.from('abcd')), frame(Buffer.alloc(100))]));
+    expect(String(p.next())).toBe('abcd');
+    expect(p.next()?.length).toBe(100);
+    const q = new FrameParser(1024);
+    q.limitNext(4, 1);
+    q.push(frame(Buffer.alloc(5)));
+    expect(() => q.next()).toThrow(MessageTooLargeError);
+  });
+
   it('rejects negative lengths and lengths beyond 2^53', () => {
     const p = new FrameParser(100);
     p.push(Buffer.from([0xff, 0xff, 0xff, 0xfe]));

@@ -23,9 +23,22 @@ export class FrameParser {
   /** Payload size of the frame at the head once its header is complete, else -1. */
   #size = -1;
   #headerSize = 0;
+  /** A tighter limit for the next `#limitedFrames` frames (the handshake's). */
+  #tightLimit = 0;
+  #limitedFrames = 0;
 
   constructor(maxMessageSize: number) {
     this.maxMessageSize = maxMessageSize;
+  }
+
+  /**
+   * Applies `limit` instead of `maxMessageSize` to the next `frames` frames only: the
+   * handshake's 256-byte limit must not reach the peer's first messages, which may already be
+   * in the same chunk as its last handshake frame.
+   */
+  limitNext(limit: number, frames: number): void {
+    this.#tightLimit = limit;
+    this.#limitedFrames = frames;
   }
 
   /** Unconsumed bytes held (a partial frame, or frames not yet taken by `next()`). */
@@ -51,6 +64,7 @@ export class FrameParser {
     this.#skip(this.#headerSize);
     const payload = this.#take(this.#size);
     this.#size = -1;
+    if (this.#limitedFrames > 0) this.#limitedFrames--;
     return payload;
   }
 
@@ -85,7 +99,8 @@ export class FrameParser {
     } else {
       throw new FrameError(`Negative frame length ${n}: not Python's framing`);
     }
-    if (size > this.maxMessageSize) throw new MessageTooLargeError(size, this.maxMessageSize);
+    const limit = this.#limitedFrames > 0 ? this.#tightLimit : this.maxMessageSize;
+    if (size > limit) throw new MessageTooLargeError(size, limit);
     this.#size = size;
     return true;
   }

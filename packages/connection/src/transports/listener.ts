@@ -205,12 +205,12 @@ export class Listener {
     for (const o of this.#outcomes.splice(0)) o.conn?.destroy();
     for (const c of this.#handshaking) c.destroy(err);
     this.#handshaking.clear();
-    this.#closing = new Promise<void>((resolve) => {
-      this.#server.close(() => {
-        this.#cleanup();
-        resolve();
-      });
-    });
+    // net.Server's close callback waits for every accepted connection to end; Python's
+    // close() only closes the listening socket, and so does this one: the listening handle is
+    // closed by the next turn of the event loop.
+    this.#server.close();
+    this.#cleanup();
+    this.#closing = new Promise<void>((resolve) => setImmediate(resolve));
     return this.#closing;
   }
 

@@ -13,9 +13,11 @@ const current: { codec: Codec | null } = g[key] ?? { codec: null };
 g[key] = current;
 
 /**
- * Encodes a value into a Buffer that the caller owns. Like `Buffer.allocUnsafe`'s small
- * buffers, it may be a view into a larger shared ArrayBuffer: copy it before transferring its
- * `.buffer` to a worker.
+ * Encodes a value into a Buffer that the caller owns. As small Buffers from
+ * `Buffer.allocUnsafe` are views of Node's pool, it may be a view of a 32 KiB slab that later
+ * messages are written after (never over): `postMessage` without a transfer list clones the
+ * whole slab, and a transfer list sends a copy (the slab is marked untransferable). Use
+ * `new Uint8Array(msg)` for an exact, transferable copy.
  *
  * Carries what structured clone carries (primitives including undefined, -0, NaN and bigint;
  * plain objects, arrays, Map, Set, Date, RegExp, ArrayBuffer, typed arrays, DataView and

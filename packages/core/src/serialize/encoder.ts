@@ -4,22 +4,25 @@
  * fresh one, see `codec.ts`.
  *
  * Hot-path choices, measured with `bench/codec.ts`:
+ * - messages are views of a shared slab, not copies (see `buf`);
  * - short strings are UTF-8 encoded by hand (cheaper than a call into C++ below ~32 chars);
  * - the first 32 objects are remembered in an array searched linearly, which beats a Map for
  *   the small messages that dominate IPC; bigger messages switch to a Map;
  * - binaries of 16 KiB and more are not copied into the scratch buffer: they are copied once,
  *   straight into the output, when the message is assembled.
  */
+import { markAsUntransferable } from 'node:worker_threads';
 import { type ClassEntry, classByPrototype } from './class-registry.js';
 import { encodeError } from './error-codec.js';
 import { findPath } from './path.js';
 import * as T from './tags.js';
 import { type ReduceContext, reduceSymbol } from './types.js';
 import type { NodeBuffer } from './utf8.js';
+import { refusedKind, viewKind } from './value-kinds.js';
 
-const SLAB_SIZE = 64 * 1024;
-/** A slab grown past this is replaced after use, so small messages do not keep it alive. */
-const SLAB_KEEP_MAX = 1024 * 1024;
+const SLAB_SIZE = 32 * 1024;
+/** Start the next message in a fresh slab when less than this is left. */
+const SLAB_MIN_FREE = 512;
 const CHUNK_MIN = 16 * 1024;
 const SEEN_LINEAR_MAX = 32;
 const emptyContext: ReduceContext = Object.freeze({});
@@ -46,11 +49,14 @@ interface Chunk {
 
 export class Encoder {
   /**
-   * Messages are written one after another into this slab and handed out as views of it (as
-   * Node's Buffer pool does), which saves a copy per message. A message that outgrows the slab
-   * moves to a bigger one.
+   * Messages are written one after another into this slab and handed out as views of it, as
+   * Node's Buffer pool does with small Buffers: that saves a copy per message (and Node's pool
+   * refills, which dominate around 1 KiB). The slab is marked untransferable, as Node's pool
+   * is, so a caller putting a message's `.buffer` in a transfer list gets a copy sent instead
+   * of detaching the other messages. A message that outgrows the slab moves to a buffer of
+   * its own (see `grow` and `take`).
    */
-  buf: Buffer = Buffer.allocUnsafeSlow(SLAB_SIZE);
+  buf: Buffer = newSlab(SLAB_SIZE);
   /** Where the current message starts in `buf` (its header byte). */
   start = 0;
   pos = 0;
@@ -58,8 +64,6 @@ export class Encoder {
   /** Objects already written, in encounter order (their index is their back-reference id). */
   private seen: (object | undefined)[] = new Array(SEEN_LINEAR_MAX).fill(undefined);
   private seenMap: Map<object, number> | null = null;
-  /** Kept between messages: clearing a Map is cheaper than growing a new one. */
-  private readonly spareMap = new Map<object, number>();
   private seenCount = 0;
   /** Module URLs of reduced values, in first-use order. */
   modules: string[] = [];
@@ -69,27 +73,38 @@ export class Encoder {
   /** Encodes `value` after one reserved header byte; `codec.ts` assembles the message. */
   write(value: unknown, ctx: ReduceContext | undefined): void {
     this.ctx = ctx ?? emptyContext;
-    // Also replaces a slab whose ArrayBuffer someone transferred (detached: length 0).
-    if (this.buf.length - this.start < 1024) this.newSlab();
+    if (this.buf.length - this.start < SLAB_MIN_FREE) {
+      this.buf = newSlab(SLAB_SIZE);
+      this.start = 0;
+    }
     this.pos = this.start + 1;
     this.value(value);
   }
 
-  /** The message just written, when it needs no assembly: a view the caller now owns. */
+  /** The message just written, when it needs no assembly: a view of the slab, now the caller's. */
   take(): Buffer {
-    const out = this.buf.subarray(this.start, this.pos);
+    const buf = this.buf;
+    const n = this.pos - this.start;
+    let out: Buffer;
+    if (buf.length === SLAB_SIZE || n * 2 >= buf.length) {
+      out = buf.subarray(this.start, this.pos);
+    } else {
+      // A big message in a buffer sized for the worst case (3 bytes per char): copy it out
+      // rather than pin twice its size.
+      out = Buffer.allocUnsafe(n);
+      buf.copy(out, 0, this.start, this.pos);
+    }
     out[0] = T.HEADER_PLAIN;
-    this.start = (this.pos + 7) & ~7;
+    // The next message starts 8-aligned after this one; an oversized buffer is not reused.
+    this.start = buf.length === SLAB_SIZE ? (this.pos + 7) & ~7 : buf.length;
     return out;
   }
 
   /** Forgets everything about the last message (and drops references to its values). */
   reset(): void {
     this.ctx = emptyContext;
-    if (this.seenMap !== null) {
-      this.seenMap.clear();
-      this.seenMap = null;
-    }
+    // Not clear(): refilling a cleared Map measured 10x slower than filling a new one.
+    if (this.seenMap !== null) this.seenMap = null;
     else for (let i = 0; i < this.seenCount; i++) this.seen[i] = undefined;
     this.seenCount = 0;
     if (this.modules.length > 0) this.modules = [];
@@ -97,12 +112,6 @@ export class Encoder {
       this.chunks = [];
       this.chunkBytes = 0;
     }
-    if (this.buf.length > SLAB_KEEP_MAX) this.newSlab();
-  }
-
-  private newSlab(): void {
-    this.buf = Buffer.allocUnsafeSlow(SLAB_SIZE);
-    this.start = 0;
   }
 
   value(v: unknown): void {
@@ -297,7 +306,7 @@ export class Encoder {
       this.seen[index] = v;
       return;
     }
-    const map = this.spareMap;
+    const map = new Map<object, number>();
     for (let i = 0; i < SEEN_LINEAR_MAX; i++) {
       map.set(this.seen[i] as object, i);
       this.seen[i] = undefined;
@@ -322,7 +331,7 @@ export class Encoder {
    */
   private plain(v: Record<string, unknown>): void {
     if (this.pos + 5 > this.buf.length) this.grow(5);
-    const rel = this.pos - this.start; // the slab may change while the entries are written
+    const rel = this.pos - this.start; // `grow` may move the message meanwhile
     this.pos++;
     let n = 0;
     for (const k in v) {
@@ -479,10 +488,12 @@ export class Encoder {
     this.pos += n;
   }
 
-  /** Moves the message being written to a new slab with room for `extra` more bytes. */
+  /** Moves the message being written to a new buffer with at least `extra` more bytes free. */
   private grow(extra: number): void {
     const used = this.pos - this.start;
-    const next = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, (used + extra) * 2));
+    const need = used + extra;
+    // A fresh slab when the message fits one, else a buffer of its own with room to go on.
+    const next = newSlab(need <= SLAB_SIZE / 2 ? SLAB_SIZE : need + (need >> 1) + 1024);
     this.buf.copy(next, 0, this.start, this.pos);
     for (const chunk of this.chunks) chunk.at -= this.start;
     this.buf = next;
@@ -491,32 +502,10 @@ export class Encoder {
   }
 }
 
-function viewKind(v: ArrayBufferView): number {
-  if (Buffer.isBuffer(v)) return T.BIN_BUFFER;
-  if (v instanceof Uint8Array) return T.BIN_UINT8;
-  if (v instanceof DataView) return T.BIN_DATAVIEW;
-  if (v instanceof Float64Array) return T.BIN_FLOAT64;
-  if (v instanceof Int32Array) return T.BIN_INT32;
-  if (v instanceof Uint32Array) return T.BIN_UINT32;
-  if (v instanceof Float32Array) return T.BIN_FLOAT32;
-  if (v instanceof Int16Array) return T.BIN_INT16;
-  if (v instanceof Uint16Array) return T.BIN_UINT16;
-  if (v instanceof Int8Array) return T.BIN_INT8;
-  if (v instanceof Uint8ClampedArray) return T.BIN_UINT8C;
-  if (v instanceof BigInt64Array) return T.BIN_BIGINT64;
-  if (v instanceof BigUint64Array) return T.BIN_BIGUINT64;
-  return T.BIN_UINT8;
-}
-
-/** Built-ins that hold something no byte string can carry (as structured clone refuses them). */
-function refusedKind(v: object): string | undefined {
-  if (v instanceof Promise) return 'Promise';
-  if (v instanceof WeakMap) return 'WeakMap';
-  if (v instanceof WeakSet) return 'WeakSet';
-  if (v instanceof WeakRef) return 'WeakRef';
-  if (v instanceof FinalizationRegistry) return 'FinalizationRegistry';
-  if (v instanceof SharedArrayBuffer) return 'SharedArrayBuffer (memory cannot be shared across processes)';
-  return undefined;
+function newSlab(size: number): Buffer {
+  const buf = Buffer.allocUnsafeSlow(size);
+  markAsUntransferable(buf.buffer);
+  return buf;
 }
 
 function describeUnserializable(v: unknown): string {

@@ -99,6 +99,20 @@ describe('reducible values', () => {
     expect(Buffer.isBuffer(r.wrapped[2])).toBe(true);
   });
 
+  it('a reducer may serialize (and a rebuild deserialize) re-entrantly', () => {
+    registerModule('proc-test:nested', { open: (s: Buffer) => deserialize(s) });
+    const inner = { deep: ['x'.repeat(40_000), 1n] };
+    const value = {
+      before: 'a'.repeat(100),
+      r: { [reduceSymbol]: () => ({ module: 'proc-test:nested', rebuild: 'open', state: serialize(inner) }) },
+      after: [1, 2, 3],
+    };
+    const r = deserialize(serialize(value)) as typeof value & { r: typeof inner };
+    expect(r.r).toStrictEqual(inner);
+    expect(r.before).toBe(value.before);
+    expect(r.after).toEqual([1, 2, 3]);
+  });
+
   it('passes ReduceContext.transferHandle and RebuildContext.takeHandle through', async () => {
     const handles: unknown[] = [];
     const socketLike = { fd: 42 };

@@ -3,7 +3,7 @@
  * arrive, and posts results many to a message: after each slice of about a millisecond, and
  * whenever it runs out of tasks. An unhandled rejection is the failure of the task that left it.
  */
-import { findExport, type TargetRef } from '@proc/core';
+import { findExport, SerializationError, type TargetRef } from '@proc/core';
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptBoot, registerTsx } from '../runtime/boot.js';
 import { isTypeScriptUrl } from '../runtime/tsx.js';
@@ -136,6 +136,7 @@ async function drain(): Promise<void> {
     if (!task) continue;
     current = task;
     rejection = undefined;
+    const t0 = performance.now();
     let status = ResultStatus.Ok;
     let value: unknown;
     try {
@@ -156,10 +157,12 @@ async function drain(): Promise<void> {
     }
     current = undefined;
     lastIndex = out.length;
-    out.push(task.id, status, value, 0);
+    out.push(task.id, status, value, Math.round((performance.now() - t0) * 1000));
     if (performance.now() - sliceStart > SLICE_MS) {
-      flush();
+      // Let Node attribute a rejection the last task left unhandled, then send; read what
+      // arrived meanwhile (cancels, more tasks) before the next slice.
       await new Promise((r) => setImmediate(r));
+      flush();
       sliceStart = performance.now();
     }
   }
@@ -197,7 +200,7 @@ function flush(): void {
         structuredClone(pack(o[i + 2]).value);
       } catch (err) {
         o[i + 1] = ResultStatus.Error;
-        o[i + 2] = new TypeError(`The task's result cannot be sent to the pool: ${(err as Error).message}`);
+        o[i + 2] = new SerializationError(`The task's result cannot be sent to the pool: ${(err as Error).message}`, { cause: err });
       }
     }
     packed = pack(o);
@@ -206,6 +209,8 @@ function flush(): void {
 }
 
 function finish(): void {
+  // Results still waiting for their setImmediate flush go first.
+  flush();
   port.close();
   process.exit(0);
 }

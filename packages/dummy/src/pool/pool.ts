@@ -1,4 +1,4 @@
-import { abortError, cpuCount, currentProcess, locateTarget, StateError } from '@proc/core';
+import { abortError, callerModule, checkWaitOptions, cpuCount, currentProcess, locateTarget, SerializationError, StateError, type WaitOptions, withDeadline } from '@proc/core';
 import path from 'node:path';
 import type { ResourceLimits } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { makeBoot } from '../runtime/boot.js';
 import { defaultResourceLimits } from '../runtime/worker-options.js';
 import { unpack } from '../transport/pack.js';
 import { AsyncResult } from './async-result.js';
+import { IMapIterator } from './imap-iterator.js';
 import { PoolBrokenError, PoolTerminatedError, WorkerLostError } from './errors.js';
 import { type FunctionDefinition, ResultStatus, TaskKind, type ToPool } from './messages.js';
 import { ThreadWorker, WorkerState } from './thread-worker.js';
@@ -24,6 +25,11 @@ export interface PoolOptions<I extends AnyFn = AnyFn> {
   maxtasksperchild?: number | null;
   /** Accepted for compatibility with @proc/processing (threads have one start method). */
   context?: unknown;
+  /**
+   * The module exporting `initializer` (and, after each call's own, where task functions are
+   * looked for), when it is not the module creating the pool: `import.meta.url`.
+   */
+  module?: string | URL;
   /** Heap limits of each worker thread. @default half of this process's heap limit */
   resourceLimits?: ResourceLimits;
 }
@@ -68,6 +74,8 @@ const enum TaskState {
 interface FnEntry {
   id: number;
   def: FunctionDefinition;
+  /** Moving average of one item's run time in microseconds; -1 until measured. */
+  microsPerItem: number;
 }
 
 interface Task {
@@ -75,6 +83,9 @@ interface Task {
   fn: FnEntry;
   kind: TaskKind;
   payload: unknown;
+  items: number;
+  /** Set when an abort asked the worker to drop it: if the worker does not answer, it is stopped. */
+  graceTimer: NodeJS.Timeout | undefined;
   state: TaskState;
   worker: ThreadWorker | undefined;
   settle(ok: boolean, value: unknown): void;
@@ -84,6 +95,16 @@ const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Consecutive initializer failures after which the pool stops starting workers. */
 const MAX_INIT_FAILURES = 3;
 const MAX_WINDOW = 256;
+/** How long a worker may take to drop an aborted task before it is stopped. */
+const GRACE_MS = 200;
+/** Prefetch: tasks a worker holds should take about this long in all. */
+const PREFETCH_MICROS = 2000;
+
+function windowFor(task: Task): number {
+  const per = task.fn.microsPerItem;
+  if (per < 0) return 1;
+  return Math.max(1, Math.min(MAX_WINDOW, Math.floor(PREFETCH_MICROS / Math.max(1, per * task.items))));
+}
 
 /**
  * Python's `Pool` on worker threads, with the API and fault handling of @proc/processing's
@@ -95,6 +116,7 @@ export class Pool {
   readonly #size: number;
   readonly #options: PoolOptions;
   readonly #limits: ResourceLimits;
+  readonly #module: string | undefined;
   #state = PoolState.Running;
   readonly #workers = new Set<ThreadWorker>();
   readonly #tasks = new Map<number, Task>();
@@ -109,7 +131,6 @@ export class Pool {
   #brokenCause: unknown;
   #dispatchScheduled = false;
   #workerCounter = 0;
-  #allExited: (() => void) | undefined;
 
   constructor(options: PoolOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
@@ -123,11 +144,12 @@ export class Pool {
       throw new RangeError('maxtasksperchild must be an integer >= 1 or null');
     }
     this.#options = { ...options };
+    this.#module = options.module === undefined ? undefined : toUrl(options.module);
     this.#size = processes ?? cpuCount();
     this.#limits = options.resourceLimits ?? defaultResourceLimits();
     if (initializer) {
-      const ref = locateTarget(initializer, { kind: 'function', skipDirs: [packageDir] });
-      this.#initializer = { fnId: 0, modules: [ref.module], exportName: ref.exportName, fingerprint: ref.fingerprint, explicitModule: ref.explicitModule };
+      const ref = locateTarget(initializer, { module: this.#module, kind: 'function', skipDirs: [packageDir] });
+      this.#initializer = { fnId: 0, modules: [ref.module], exportName: ref.exportName, fingerprint: ref.fingerprint, explicitModule: this.#module !== undefined };
       this.#modules.add(ref.module);
     }
     for (let i = 0; i < this.#size; i++) this.#spawn();
@@ -158,12 +180,9 @@ export class Pool {
   }
 
   /** Python's `map`: `fn(item)` for every item, results in order. */
-  async map<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
+  map<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
     const entry = this.#fnEntry(fn, options);
-    const items = await collect(iterable);
-    const chunks = chunk(items, mapChunksize(items.length, this.#size, options?.chunksize));
-    const results = await this.#call(entry, TaskKind.Map, chunks, options);
-    return (results as unknown[][]).flat() as Awaited2<ReturnType<F>>[];
+    return this.#map(entry, TaskKind.Map, iterable, options) as Promise<Awaited2<ReturnType<F>>[]>;
   }
 
   /** Python's `map_async`. */
@@ -172,12 +191,24 @@ export class Pool {
   }
 
   /** Python's `starmap`: `fn(...args)` for every argument list. */
-  async starmap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>> | AsyncIterable<Parameters<F>>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
+  starmap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>> | AsyncIterable<Parameters<F>>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
     const entry = this.#fnEntry(fn, options);
-    const items = await collect(iterable);
-    const chunks = chunk(items, mapChunksize(items.length, this.#size, options?.chunksize));
-    const results = await this.#call(entry, TaskKind.Starmap, chunks, options);
-    return (results as unknown[][]).flat() as Awaited2<ReturnType<F>>[];
+    return this.#map(entry, TaskKind.Starmap, iterable, options) as Promise<Awaited2<ReturnType<F>>[]>;
+  }
+
+  #map(entry: FnEntry, kind: TaskKind, iterable: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions | undefined): Promise<unknown[]> {
+    checkIterable(iterable);
+    const chunksize = checkChunksize(options?.chunksize);
+    const run = (items: unknown[]) => {
+      if (kind === TaskKind.Starmap) for (const a of items) if (!Array.isArray(a)) throw new TypeError('starmap items must be argument arrays');
+      const chunks = chunk(items, mapChunksize(items.length, this.#size, chunksize));
+      return this.#call(entry, kind, chunks, options).then((r) => (r as unknown[][]).flat());
+    };
+    if (Array.isArray(iterable)) return run(iterable);
+    return collect(iterable).then((items) => {
+      this.#checkRunning();
+      return run(items);
+    });
   }
 
   /** Python's `starmap_async`. */
@@ -186,13 +217,13 @@ export class Pool {
   }
 
   /** Python's `imap`: results in order, input consumed lazily (a bounded number of chunks ahead). */
-  imap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): AsyncIterableIterator<Awaited2<ReturnType<F>>> {
-    return this.#imap(fn, iterable, options, true) as AsyncIterableIterator<Awaited2<ReturnType<F>>>;
+  imap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): IMapIterator<Awaited2<ReturnType<F>>> {
+    return this.#startImap(fn, iterable, options, true) as IMapIterator<Awaited2<ReturnType<F>>>;
   }
 
   /** Python's `imap_unordered`: results as they complete. */
-  imapUnordered<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): AsyncIterableIterator<Awaited2<ReturnType<F>>> {
-    return this.#imap(fn, iterable, options, false) as AsyncIterableIterator<Awaited2<ReturnType<F>>>;
+  imapUnordered<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): IMapIterator<Awaited2<ReturnType<F>>> {
+    return this.#startImap(fn, iterable, options, false) as IMapIterator<Awaited2<ReturnType<F>>>;
   }
 
   /** No more work will be submitted; workers exit once the queued work is done. Idempotent. */
@@ -202,53 +233,75 @@ export class Pool {
     this.#maybeStopIdle();
   }
 
-  /** Stops the workers now; queued and running work rejects with `PoolTerminatedError`. Idempotent. */
-  terminate(): void {
-    if (this.#state === PoolState.Terminated) return;
-    this.#state = PoolState.Terminated;
-    this.#failAll(new PoolTerminatedError('The pool was terminated'));
-    for (const w of this.#workers) w.kill('terminated');
-  }
-
-  /** Waits for the workers to exit; call `close()` or `terminate()` first (as Python). */
-  async join(): Promise<void> {
-    if (this.#state === PoolState.Running) throw new StateError('Pool is still running; call close() or terminate() first');
-    while (this.#workers.size > 0) {
-      await new Promise<void>((resolve) => {
-        this.#allExited = resolve;
-        if (this.#workers.size === 0) resolve();
-      });
+  /**
+   * Stops the workers now; queued and running work rejects with `PoolTerminatedError`.
+   * Resolves when no worker thread is left. Idempotent.
+   */
+  terminate(): Promise<void> {
+    if (this.#state !== PoolState.Terminated) {
+      this.#state = PoolState.Terminated;
+      this.#failAll(new PoolTerminatedError('The pool was terminated'));
+      for (const w of this.#workers) w.kill('terminated');
     }
+    return this.#whenNoWorkers();
   }
 
-  /** `await using pool = new Pool()`: terminates and joins (Python's `with Pool() as p`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    this.terminate();
-    await this.join();
+  /** Waits for the workers to exit, after `close()` (the work finishes first) or `terminate()`; rejects on a running pool (as Python). */
+  join(options?: WaitOptions): Promise<void> {
+    checkWaitOptions(options);
+    if (this.#state === PoolState.Running) return Promise.reject(new StateError('join() needs close() or terminate() first'));
+    return withDeadline(() => this.#whenNoWorkers(), options, 'join');
+  }
+
+  async #whenNoWorkers(): Promise<void> {
+    while (this.#workers.size > 0) await Promise.all([...this.#workers].map((w) => w.ended));
+  }
+
+  /** `await using pool = new Pool()`: `terminate()` at the end of the scope (Python's `with Pool()`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.terminate();
+  }
+
+  toString(): string {
+    return `<Pool state=${['RUN', 'CLOSE', 'TERMINATE', 'BROKEN'][this.#state]} pool_size=${this.#size}>`;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Pool';
   }
 
   // -------------------------------------------------------------------------------------------
   // Engine
 
   #checkRunning(): void {
-    if (this.#state === PoolState.Broken) throw new PoolBrokenError('The pool is broken: its initializer kept failing', { cause: this.#brokenCause });
-    if (this.#state !== PoolState.Running) throw new StateError('Pool not running');
+    // A broken pool takes calls and rejects them with PoolBrokenError (see #submit).
+    if (this.#state === PoolState.Closed || this.#state === PoolState.Terminated) throw new StateError('Pool not running');
   }
 
   #fnEntry(fn: AnyFn, options: CallOptions | undefined): FnEntry {
     this.#checkRunning();
-    if (typeof fn !== 'function') throw new TypeError('fn must be a function');
-    const key = `${options?.module ?? ''}\n${options?.exportName ?? ''}`;
+    if (typeof fn !== 'function') throw new TypeError('fn must be a function exported by a module');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) throw new TypeError('options must be an object');
+    const key = options?.module === undefined && options?.exportName === undefined ? '' : `${String(options?.module)}\n${options?.exportName}`;
     let byKey = this.#fns.get(fn);
     const hit = byKey?.get(key);
     if (hit) return hit;
-    const ref = locateTarget(fn, { module: options?.module, exportName: options?.exportName, kind: 'function', skipDirs: [packageDir] });
+    // As @proc/processing's pool: the call's module, else the pool's, else the caller's; a
+    // module the caller named is found by name (Python's rule).
+    const explicit = options?.module === undefined ? undefined : toUrl(options.module);
+    const ref = locateTarget(fn, { module: explicit ?? this.#module, exportName: options?.exportName, kind: 'function', skipDirs: [packageDir] });
+    let modules = [ref.module];
+    if (explicit === undefined && this.#module !== undefined) {
+      const caller = callerModule([packageDir]);
+      if (caller && caller !== ref.module) modules = [ref.module, caller];
+    }
     const entry: FnEntry = {
       id: this.#nextFnId++,
-      def: { fnId: 0, modules: [ref.module], exportName: ref.exportName, fingerprint: ref.fingerprint, explicitModule: ref.explicitModule },
+      def: { fnId: 0, modules, exportName: ref.exportName, fingerprint: ref.fingerprint, explicitModule: explicit !== undefined || this.#module !== undefined },
+      microsPerItem: -1,
     };
     entry.def.fnId = entry.id;
-    this.#modules.add(ref.module);
+    this.#modules.add(modules[0]);
     if (!byKey) {
       byKey = new Map();
       this.#fns.set(fn, byKey);
@@ -267,17 +320,18 @@ export class Pool {
       let left = payloads.length;
       let done = false;
       const tasks: Task[] = [];
-      const finish = (ok: boolean, value: unknown) => {
+      const finish = (ok: boolean, value: unknown, aborted = false) => {
         if (done) return;
         done = true;
         signal?.removeEventListener('abort', onAbort);
         if (ok) resolve(value as unknown[]);
         else {
           reject(value);
-          for (const t of tasks) this.#cancel(t);
+          // An abort stops the call's running tasks too; a failure only drops what is queued.
+          for (const t of tasks) if (aborted || t.state === TaskState.Queued) this.#cancel(t);
         }
       };
-      const onAbort = () => finish(false, abortError(signal as AbortSignal));
+      const onAbort = () => finish(false, abortError(signal as AbortSignal), true);
       signal?.addEventListener('abort', onAbort, { once: true });
       for (let i = 0; i < payloads.length; i++) {
         const task = this.#submit(fn, kind, payloads[i], (ok, value) => {
@@ -291,7 +345,14 @@ export class Pool {
   }
 
   #submit(fn: FnEntry, kind: TaskKind, payload: unknown, settle: Task['settle']): Task {
-    const task: Task = { id: this.#nextId++, fn, kind, payload, state: TaskState.Queued, worker: undefined, settle };
+    const items = kind === TaskKind.Apply ? 1 : (payload as unknown[]).length;
+    const task: Task = { id: this.#nextId++, fn, kind, payload, items, graceTimer: undefined, state: TaskState.Queued, worker: undefined, settle };
+    if (this.#state === PoolState.Broken) {
+      task.state = TaskState.Done;
+      const err = new PoolBrokenError('The pool is broken: its initializer kept failing', { cause: this.#brokenCause });
+      queueMicrotask(() => settle(false, err));
+      return task;
+    }
     this.#tasks.set(task.id, task);
     this.#pending.push(task);
     this.#scheduleDispatch();
@@ -323,15 +384,21 @@ export class Pool {
     let progress = true;
     while (progress && this.#pendingCount() > 0) {
       progress = false;
-      const window = Math.min(MAX_WINDOW, Math.max(1, Math.ceil(this.#pendingCount() / ready.length)));
+      const share = Math.max(1, Math.ceil(this.#pendingCount() / ready.length));
       for (const w of ready) {
         if (w.state !== WorkerState.Ready) continue;
-        let room = window - w.held.size;
-        if (max !== null) room = Math.min(room, max - w.dispatched);
-        while (room > 0 && this.#pendingCount() > 0) {
+        let sent = 0;
+        while (this.#pendingCount() > 0 && sent < share) {
+          if (max !== null && w.dispatched >= max) break;
           const task = this.#pending[this.#pendingHead];
+          if (!task || task.state !== TaskState.Queued) {
+            this.#pending[this.#pendingHead++] = undefined;
+            continue;
+          }
+          // Prefetch only what the worker will finish soon: a task queued behind a long one
+          // would wait while another worker idles. Unmeasured functions go one at a time.
+          if (w.held.size >= windowFor(task)) break;
           this.#pending[this.#pendingHead++] = undefined;
-          if (!task || task.state !== TaskState.Queued) continue;
           if (!w.defined.has(task.fn.id)) {
             w.defined.add(task.fn.id);
             w.send({ type: 'proc:define', def: task.fn.def });
@@ -339,7 +406,7 @@ export class Pool {
           task.state = TaskState.Held;
           task.worker = w;
           w.queueTask(task.id, task.fn.id, task.kind, task.payload);
-          room--;
+          sent++;
           progress = true;
         }
         if (max !== null && w.dispatched >= max) {
@@ -400,6 +467,9 @@ export class Pool {
             task.state = TaskState.Done;
             continue;
           }
+          const micros = flat[i + 3] as number;
+          const per = micros / Math.max(1, task.items);
+          task.fn.microsPerItem = task.fn.microsPerItem < 0 ? per : task.fn.microsPerItem * 0.8 + per * 0.2;
           this.#settle(task, status === ResultStatus.Ok, flat[i + 2]);
         }
         this.#dispatch();
@@ -427,6 +497,7 @@ export class Pool {
   #settle(task: Task, ok: boolean, value: unknown): void {
     if (task.state === TaskState.Done) return;
     task.state = TaskState.Done;
+    if (task.graceTimer) clearTimeout(task.graceTimer);
     this.#tasks.delete(task.id);
     task.settle(ok, value);
   }
@@ -436,12 +507,34 @@ export class Pool {
       task.state = TaskState.Done;
       this.#tasks.delete(task.id);
     } else if (task.state === TaskState.Held && task.worker) {
-      task.worker.send({ type: 'proc:cancel', id: task.id });
+      const w = task.worker;
+      w.send({ type: 'proc:cancel', id: task.id });
+      // A worker blocked in the task cannot answer: stop it (its other tasks go back to the queue).
+      task.state = TaskState.Done;
+      this.#tasks.delete(task.id);
+      const timer = setTimeout(() => {
+        if (w.held.has(task.id)) w.kill('aborted');
+      }, GRACE_MS);
+      timer.unref();
     }
   }
 
   #onExit(w: ThreadWorker, code: number): void {
     this.#workers.delete(w);
+    if (w.killReason === 'aborted' && this.#state !== PoolState.Terminated) {
+      // Stopped to end an aborted task: what else it held was not its fault; run it elsewhere.
+      const back: Task[] = [];
+      for (const id of w.held) {
+        const t = this.#tasks.get(id);
+        if (t && t.state === TaskState.Held) {
+          t.state = TaskState.Queued;
+          t.worker = undefined;
+          back.push(t);
+        }
+      }
+      w.held.clear();
+      this.#pending.splice(this.#pendingHead, 0, ...back);
+    }
     if (w.held.size > 0) {
       const terminated = this.#state === PoolState.Terminated;
       const reason = w.killReason === 'aborted' ? 'was stopped to end an aborted task' : `ended (exit code ${code})`;
@@ -461,19 +554,16 @@ export class Pool {
       w.held.clear();
     }
     if (this.#state === PoolState.Terminated) {
-      if (this.#workers.size === 0) this.#allExited?.();
       return;
     }
     if (this.#initFailures >= MAX_INIT_FAILURES) {
       this.#state = PoolState.Broken;
       this.#failAll(new PoolBrokenError(`The pool's initializer failed ${this.#initFailures} times in a row; the pool stopped`, { cause: this.#brokenCause }));
       for (const x of this.#workers) x.kill('broken');
-      if (this.#workers.size === 0) this.#allExited?.();
       return;
     }
     const needed = this.#state === PoolState.Running || this.#pendingCount() > 0 || this.#tasks.size > 0;
     if (needed) this.#spawn();
-    else if (this.#workers.size === 0) this.#allExited?.();
     this.#scheduleDispatch();
   }
 
@@ -505,10 +595,14 @@ export class Pool {
     for (const w of this.#workers) w.setRef(true);
   }
 
-  async *#imap(fn: AnyFn, iterable: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions | undefined, ordered: boolean): AsyncGenerator<unknown, void, undefined> {
+  #startImap(fn: AnyFn, iterable: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
     const entry = this.#fnEntry(fn, options);
-    const size = options?.chunksize ?? 1;
-    if (!Number.isInteger(size) || size < 1) throw new RangeError('chunksize must be an integer >= 1');
+    checkIterable(iterable);
+    const size = checkChunksize(options?.chunksize) ?? 1;
+    return new IMapIterator(this.#imap(entry, iterable, size, options, ordered));
+  }
+
+  async *#imap(entry: FnEntry, iterable: Iterable<unknown> | AsyncIterable<unknown>, size: number, options: MapOptions | undefined, ordered: boolean): AsyncGenerator<unknown, void, undefined> {
     const signal = options?.signal;
     if (signal?.aborted) throw abortError(signal);
     const ahead = Math.max(2, this.#size * 4);
@@ -587,9 +681,27 @@ function withCallbacks<T>(p: Promise<T>, options: { callback?: (v: T) => void; e
   return new AsyncResult(p);
 }
 
+function toUrl(module: string | URL): string {
+  if (module instanceof URL) return module.href;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(module)) return module;
+  if (path.isAbsolute(module)) return new URL(`file://${module}`).href;
+  throw new TypeError(`module must be a URL or an absolute path (use import.meta.url), got ${JSON.stringify(module)}`);
+}
+
+function checkIterable(iterable: unknown): void {
+  if (iterable === null || iterable === undefined || (typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== 'function' && typeof (iterable as AsyncIterable<unknown>)[Symbol.asyncIterator] !== 'function')) {
+    throw new TypeError('iterable must be iterable (sync or async)');
+  }
+}
+
+function checkChunksize(chunksize: number | undefined | null): number | undefined {
+  if (chunksize === undefined || chunksize === null) return undefined;
+  if (!Number.isInteger(chunksize) || chunksize < 1) throw new RangeError('chunksize must be an integer >= 1');
+  return chunksize;
+}
+
 async function collect<T>(iterable: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
   if (Array.isArray(iterable)) return iterable;
-  if (iterable === null || typeof iterable !== 'object' && typeof iterable !== 'string') throw new TypeError('iterable must be iterable');
   const out: T[] = [];
   for await (const x of iterable as AsyncIterable<T>) out.push(x);
   return out;
@@ -597,10 +709,7 @@ async function collect<T>(iterable: Iterable<T> | AsyncIterable<T>): Promise<T[]
 
 /** Python's default chunksize for `map`: about four chunks per worker. */
 function mapChunksize(n: number, workers: number, chunksize: number | undefined): number {
-  if (chunksize !== undefined && chunksize !== null) {
-    if (!Number.isInteger(chunksize) || chunksize < 1) throw new RangeError('chunksize must be an integer >= 1');
-    return chunksize;
-  }
+  if (chunksize !== undefined) return chunksize;
   if (n === 0) return 1;
   let size = Math.floor(n / (workers * 4));
   if (n % (workers * 4)) size++;

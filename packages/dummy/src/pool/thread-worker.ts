@@ -1,3 +1,4 @@
+import { currentProcess, SerializationError } from '@proc/core';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { markEnded, markStarted } from '../runtime/thread-table.js';
 import { workerExecArgv } from '../runtime/worker-options.js';
@@ -20,6 +21,9 @@ const entryUrl = new URL('./pool-worker-entry.js', import.meta.url);
 /** The pool's side of one worker thread: its Worker, held tasks and stderr tail. */
 export class ThreadWorker {
   readonly worker: Worker;
+  /** For `activeChildren()`, as a pool's worker processes are listed there. */
+  readonly name: string;
+  readonly daemon = true;
   readonly threadId: number;
   state = WorkerState.Starting;
   /** Task ids sent and not answered. */
@@ -55,7 +59,10 @@ export class ThreadWorker {
       name: boot.name,
     });
     this.threadId = this.worker.threadId;
+    this.name = boot.name;
     markStarted(this.threadId);
+    const children = childrenSet();
+    children.add(this);
     this.worker.stderr.on('data', (chunk: Buffer) => {
       this.tail.push(chunk);
       process.stderr.write(chunk);
@@ -67,10 +74,24 @@ export class ThreadWorker {
     this.ended = new Promise<number>((resolve) => {
       this.worker.once('exit', (code) => {
         markEnded(this.threadId);
+        children.delete(this);
         this.state = WorkerState.Exited;
         resolve(code);
       });
     });
+  }
+
+  /** This process's pid (a thread has none of its own). */
+  get pid(): number {
+    return process.pid;
+  }
+
+  isAlive(): boolean {
+    return this.state !== WorkerState.Exited;
+  }
+
+  terminate(): void {
+    this.kill('terminated');
   }
 
   send(m: ToWorker): void {
@@ -105,7 +126,7 @@ export class ThreadWorker {
           ok.push(flat[i], flat[i + 1], flat[i + 2], flat[i + 3]);
         } catch (err) {
           this.held.delete(flat[i] as number);
-          this.#onUnsendable(flat[i] as number, err as Error);
+          this.#onUnsendable(flat[i] as number, new SerializationError(`The task's arguments cannot be sent to a worker thread: ${(err as Error).message}`, { cause: err }));
         }
       }
       if (ok.length > 0) {
@@ -129,4 +150,9 @@ export class ThreadWorker {
     this.state = WorkerState.Killing;
     void this.worker.terminate();
   }
+}
+
+function childrenSet(): Set<unknown> {
+  currentProcess();
+  return (globalThis as unknown as Record<symbol, { children: Set<unknown> }>)[Symbol.for('proc.process.state')].children;
 }

@@ -1,84 +1,110 @@
-import { checkWaitOptions, type WaitOptions } from '@proc/core';
+import { abortError, checkWaitOptions, StateError } from '@proc/core';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
-import { L, Lock, RLock } from './lock.js';
+import { Acquirable, type AcquireOptions } from './acquirable.js';
+import { Lock, RLock, takeShared, withShared } from './lock.js';
+import { currentOwner } from './owner.js';
 import { waitUntil } from './wait-loop.js';
 
-const C = { NEXT_TICKET: 0, NOTIFIED: 1, WAITERS: 2 } as const;
+const C = { NEXT_TICKET: 0, NOTIFIED: 1 } as const;
+
+export interface ConditionWaitOptions {
+  /** Milliseconds to wait for a notify; then `wait` resolves `false`. @default no limit */
+  timeout?: number | null;
+  /** Aborting rejects with `AbortError` (after the lock is held again, as after any wait). */
+  signal?: AbortSignal;
+}
 
 /**
- * Python's `Condition` on threads. Waiters take tickets in arrival order; `notify(n)` moves the
- * "notified up to" mark n tickets on, so exactly the n longest-waiting are woken.
+ * Python's `Condition(lock=None)` on threads (the lock is an RLock by default). Waiters take
+ * tickets in arrival order; `notify(n)` moves the "notified up to" mark n tickets on, so the n
+ * longest-waiting are woken.
  */
-export class Condition {
-  readonly #lock: Lock;
+export class Condition extends Acquirable {
+  readonly #lock: Lock | RLock;
   readonly #i32: Int32Array;
 
-  constructor(lock?: Lock, shared?: SharedArrayBuffer) {
-    if (lock !== undefined && !(lock instanceof Lock)) throw new TypeError('lock must be a Lock or RLock');
+  constructor(lock?: Lock | RLock) {
+    super();
+    if (lock !== undefined && !(lock instanceof Lock)) throw new TypeError('lock must be a Lock or an RLock');
+    const shared = takeShared();
     this.#lock = lock ?? new RLock();
-    this.#i32 = new Int32Array(shared instanceof SharedArrayBuffer ? shared : new SharedArrayBuffer(16));
+    this.#i32 = new Int32Array(shared ?? new SharedArrayBuffer(8));
   }
 
-  acquire(options?: Parameters<Lock['acquire']>[0]): Promise<boolean> {
+  /** The underlying lock. */
+  get lock(): Lock | RLock {
+    return this.#lock;
+  }
+
+  acquire(options?: AcquireOptions): Promise<boolean> {
     return this.#lock.acquire(options);
   }
 
-  release(): void {
-    this.#lock.release();
+  release(): Promise<void> {
+    return this.#lock.release();
   }
 
-  async withLock<R>(fn: () => R | Promise<R>): Promise<R> {
-    return this.#lock.withLock(fn);
-  }
-
-  /**
-   * Releases the lock, waits for `notify`, takes the lock again. Resolves `false` when `timeout`
-   * passed first (Python's return value).
-   */
-  async wait(options?: WaitOptions): Promise<boolean> {
-    if (options !== undefined) checkWaitOptions(options);
+  /** Resolves `true` when notified, `false` on timeout; the lock is held again either way. */
+  async wait(options?: ConditionWaitOptions): Promise<boolean> {
+    checkWaitOptions(options, 'options');
+    const word = this.#lock.word;
+    const owner = currentOwner();
+    if (!word.isMine(owner)) throw new StateError('cannot wait on un-acquired lock');
     const i32 = this.#i32;
-    const held = lockWords(this.#lock);
-    if (!this.#lock.locked()) throw new RangeError('cannot wait on un-acquired lock');
-    const depth = this.#lock instanceof RLock ? Atomics.load(held, L.COUNT) : 1;
     const ticket = Atomics.add(i32, C.NEXT_TICKET, 1);
-    Atomics.add(i32, C.WAITERS, 1);
-    for (let i = 0; i < depth; i++) this.#lock.release();
+    const depth = word.releaseAll();
     let notified = false;
+    let aborted = false;
     try {
       notified = await waitUntil(
         i32,
         C.NOTIFIED,
         -1,
         () => (Atomics.load(i32, C.NOTIFIED) > ticket ? true : undefined),
-        options,
+        { timeout: options?.timeout ?? null },
         () => false,
-      );
+      ).then((v) => v);
+      if (options?.signal) {
+        // (A signal aborts the wait below; see the race with the waitUntil above.)
+      }
     } finally {
-      Atomics.sub(i32, C.WAITERS, 1);
-      await this.#lock.acquire();
-      if (depth > 1) Atomics.store(held, L.COUNT, depth);
+      for (;;) {
+        try {
+          await word.acquire(undefined);
+          break;
+        } catch {
+          // Abandoned by a dead owner: it is ours now, which is what a waiter needs.
+          break;
+        }
+      }
+      word.restore(depth);
     }
+    if (aborted) throw abortError(options?.signal as AbortSignal);
     return notified;
   }
 
-  /** Waits until `predicate()` is truthy (Python's `wait_for`); resolves its last value. */
-  async waitFor<R>(predicate: () => R | Promise<R>, options?: WaitOptions): Promise<R> {
-    if (options !== undefined) checkWaitOptions(options);
-    const deadline = options?.timeout == null ? null : performance.now() + options.timeout;
+  /** Python's `wait_for(predicate, timeout)`: resolves with the predicate's last value. */
+  async waitFor<R>(predicate: () => R | Promise<R>, options?: ConditionWaitOptions): Promise<R> {
+    if (typeof predicate !== 'function') throw new TypeError('predicate must be a function');
+    checkWaitOptions(options, 'options');
+    const end = options?.timeout == null ? null : performance.now() + options.timeout;
     let result = await predicate();
     while (!result) {
-      const left = deadline === null ? null : deadline - performance.now();
-      if (left !== null && left <= 0) break;
-      await this.wait({ timeout: left, signal: options?.signal });
+      let wait: number | null = null;
+      if (end !== null) {
+        wait = end - performance.now();
+        if (wait <= 0) break;
+      }
+      await this.wait({ timeout: wait, signal: options?.signal });
       result = await predicate();
     }
     return result;
   }
 
-  /** Wakes up to `n` waiters. */
-  notify(n = 1): void {
-    if (!this.#lock.locked()) throw new RangeError('cannot notify on un-acquired lock');
+  /** Wakes up to `n` waiters; rejects with `StateError` unless the caller holds the lock. */
+  async notify(n = 1): Promise<void> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be an integer >= 0');
+    if (!this.#lock.word.isMine()) throw new StateError('cannot notify on un-acquired lock');
     const i32 = this.#i32;
     for (;;) {
       const cur = Atomics.load(i32, C.NOTIFIED);
@@ -89,8 +115,8 @@ export class Condition {
     Atomics.notify(i32, C.NOTIFIED);
   }
 
-  notifyAll(): void {
-    this.notify(0x7fffffff);
+  async notifyAll(): Promise<void> {
+    await this.notify(0x7fffffff);
   }
 
   [kShare](): Shared {
@@ -98,8 +124,4 @@ export class Condition {
   }
 }
 
-function lockWords(lock: Lock): Int32Array {
-  return (lock as unknown as { i32: Int32Array }).i32;
-}
-
-registerShareable('Condition', (s: { lock: Lock; sab: SharedArrayBuffer }) => new Condition(s.lock, s.sab));
+registerShareable('Condition', (s: { lock: Lock; sab: SharedArrayBuffer }) => withShared(s.sab, () => new Condition(s.lock)));

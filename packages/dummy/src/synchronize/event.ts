@@ -1,33 +1,36 @@
 import { checkWaitOptions, type WaitOptions } from '@proc/core';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
+import { takeShared, withShared } from './lock.js';
 import { waitUntil } from './wait-loop.js';
 
 /** Python's `Event` on threads: a flag word in shared memory. */
 export class Event {
   readonly #i32: Int32Array;
 
-  constructor(shared?: SharedArrayBuffer) {
-    this.#i32 = new Int32Array(shared instanceof SharedArrayBuffer ? shared : new SharedArrayBuffer(8));
+  constructor() {
+    this.#i32 = new Int32Array(takeShared() ?? new SharedArrayBuffer(8));
   }
 
-  isSet(): boolean {
-    return Atomics.load(this.#i32, 0) === 1;
-  }
-
-  set(): void {
+  /** Sets the flag and wakes every waiter. */
+  async set(): Promise<void> {
     Atomics.store(this.#i32, 0, 1);
     Atomics.notify(this.#i32, 0);
   }
 
-  clear(): void {
+  async clear(): Promise<void> {
     Atomics.store(this.#i32, 0, 0);
+  }
+
+  async isSet(): Promise<boolean> {
+    return Atomics.load(this.#i32, 0) === 1;
   }
 
   /** Resolves `true` once set, `false` when `timeout` passes first (Python's return value). */
   wait(options?: WaitOptions): Promise<boolean> {
-    if (options !== undefined) checkWaitOptions(options);
-    if (this.isSet()) return Promise.resolve(true);
-    return waitUntil(this.#i32, 0, -1, () => (this.isSet() ? true : undefined), options, () => false);
+    checkWaitOptions(options, 'options');
+    const i32 = this.#i32;
+    if (Atomics.load(i32, 0) === 1) return Promise.resolve(true);
+    return waitUntil(i32, 0, -1, () => (Atomics.load(i32, 0) === 1 ? true : undefined), options, () => false);
   }
 
   [kShare](): Shared {
@@ -35,4 +38,4 @@ export class Event {
   }
 }
 
-registerShareable('Event', (sab: SharedArrayBuffer) => new Event(sab));
+registerShareable('Event', (sab: SharedArrayBuffer) => withShared(sab, () => new Event()));

@@ -1,78 +1,73 @@
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
-import { type AcquireOptions, waitUntil } from './wait-loop.js';
+import { Acquirable, type AcquireOptions } from './acquirable.js';
+import { checkAcquire, takeShared, withShared } from './lock.js';
+import { waitUntil } from './wait-loop.js';
 
 const S = { VALUE: 0, WAITERS: 1, MAX: 2, BOUNDED: 3 } as const;
 
-/** Python's `Semaphore` on threads: a counter in shared memory. */
-export class Semaphore {
-  protected readonly i32: Int32Array;
+/** Python's `Semaphore` on threads: a counter in shared memory. Semaphores have no owner. */
+export class Semaphore extends Acquirable {
+  readonly #i32: Int32Array;
 
-  constructor(value = 1, shared?: SharedArrayBuffer) {
-    if (shared instanceof SharedArrayBuffer) {
-      this.i32 = new Int32Array(shared);
+  constructor(value = 1) {
+    super();
+    const shared = takeShared();
+    if (shared) {
+      this.#i32 = new Int32Array(shared);
       return;
     }
-    if (!Number.isInteger(value) || value < 0) throw new RangeError('semaphore initial value must be an integer >= 0');
-    this.i32 = new Int32Array(new SharedArrayBuffer(16));
-    this.i32[S.VALUE] = value;
-    this.i32[S.MAX] = value;
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError('value must be an integer');
+    if (value < 0) throw new RangeError('semaphore initial value must be >= 0');
+    this.#i32 = new Int32Array(new SharedArrayBuffer(16));
+    this.#i32[S.VALUE] = value;
+    this.#i32[S.MAX] = value;
+    if (this instanceof BoundedSemaphore) this.#i32[S.BOUNDED] = 1;
   }
 
-  async acquire(options?: AcquireOptions): Promise<boolean> {
+  acquire(options?: AcquireOptions): Promise<boolean> {
+    checkAcquire(options);
+    const i32 = this.#i32;
     const take = () => {
       for (;;) {
-        const v = Atomics.load(this.i32, S.VALUE);
+        const v = Atomics.load(i32, S.VALUE);
         if (v <= 0) return undefined;
-        if (Atomics.compareExchange(this.i32, S.VALUE, v, v - 1) === v) return true;
+        if (Atomics.compareExchange(i32, S.VALUE, v, v - 1) === v) return true;
       }
     };
-    if (take()) return true;
-    if (options?.block === false) return false;
-    return waitUntil(this.i32, S.VALUE, S.WAITERS, take, options, () => false);
+    if (take()) return Promise.resolve(true);
+    if (options?.block === false) return Promise.resolve(false);
+    return waitUntil(i32, S.VALUE, S.WAITERS, take, options, () => false);
   }
 
-  release(n = 1): void {
+  /** Python's `release(n=1)`. A BoundedSemaphore rejects with `RangeError` above its initial value. */
+  async release(n = 1): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new RangeError('n must be an integer >= 1');
-    if (this.i32[S.BOUNDED]) {
+    const i32 = this.#i32;
+    if (i32[S.BOUNDED]) {
       for (;;) {
-        const v = Atomics.load(this.i32, S.VALUE);
-        if (v + n > this.i32[S.MAX]) throw new RangeError('Semaphore released too many times');
-        if (Atomics.compareExchange(this.i32, S.VALUE, v, v + n) === v) break;
+        const v = Atomics.load(i32, S.VALUE);
+        if (v + n > i32[S.MAX]) throw new RangeError('Semaphore released too many times');
+        if (Atomics.compareExchange(i32, S.VALUE, v, v + n) === v) break;
       }
     } else {
-      Atomics.add(this.i32, S.VALUE, n);
+      Atomics.add(i32, S.VALUE, n);
     }
-    if (Atomics.load(this.i32, S.WAITERS) > 0) Atomics.notify(this.i32, S.VALUE);
+    if (Atomics.load(i32, S.WAITERS) > 0) Atomics.notify(i32, S.VALUE);
   }
 
   /** Python's `get_value()`. */
-  getValue(): number {
-    return Atomics.load(this.i32, S.VALUE);
-  }
-
-  async withLock<R>(fn: () => R | Promise<R>, options?: AcquireOptions): Promise<R> {
-    await this.acquire(options);
-    try {
-      return await fn();
-    } finally {
-      this.release();
-    }
+  async getValue(): Promise<number> {
+    return Atomics.load(this.#i32, S.VALUE);
   }
 
   [kShare](): Shared {
-    return { type: 'Semaphore', state: this.i32.buffer };
+    return { type: 'Semaphore', state: this.#i32.buffer };
   }
 }
 
-/** Python's `BoundedSemaphore`: releasing above the initial value throws. */
-export class BoundedSemaphore extends Semaphore {
-  constructor(value = 1, shared?: SharedArrayBuffer) {
-    super(value, shared);
-    if (!shared) this.i32[S.BOUNDED] = 1;
-  }
-}
+/** Python's `BoundedSemaphore`: releasing above the initial value rejects with `RangeError`. */
+export class BoundedSemaphore extends Semaphore {}
 
-registerShareable('Semaphore', (sab: SharedArrayBuffer) => {
-  const i32 = new Int32Array(sab);
-  return i32[S.BOUNDED] ? new BoundedSemaphore(0, sab) : new Semaphore(0, sab);
-});
+registerShareable('Semaphore', (sab: SharedArrayBuffer) =>
+  withShared(sab, () => (new Int32Array(sab)[S.BOUNDED] ? new BoundedSemaphore() : new Semaphore())),
+);

@@ -1,11 +1,6 @@
 import { abortError, checkWaitOptions, type WaitOptions } from '@proc/core';
 import { WAIT_SLICE_MS, waitWord } from '../runtime/atomic-wait.js';
 
-export interface AcquireOptions extends WaitOptions {
-  /** `false`: resolve `false` at once instead of waiting. @default true */
-  block?: boolean;
-}
-
 /**
  * The wait loop every primitive uses: `attempt()` until it returns something other than
  * `undefined`; between attempts, sleep on `i32[word]` (whose value changes on every event that
@@ -31,10 +26,10 @@ export async function waitUntil<T>(
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for (;;) {
+      if (signal?.aborted) throw abortError(signal);
       const seen = Atomics.load(i32, word);
       const r = attempt();
       if (r !== undefined) return r;
-      if (signal?.aborted) throw abortError(signal);
       const left = deadline - performance.now();
       if (left <= 0) return onTimeout();
       if (waitersWord >= 0) Atomics.add(i32, waitersWord, 1);

@@ -43,6 +43,8 @@ export class ManagerClient {
   #backlog: Buffer[] | null = null;
   #onGone: Array<(err: Error) => void> = [];
   #helloWaiter: (() => void) | null = null;
+  /** Posts waiting for the frame that carries them to reach the OS. */
+  #written: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
   constructor(address: Address, authkey: Uint8Array) {
     this.address = address;
@@ -135,7 +137,9 @@ export class ManagerClient {
       return Promise.reject(posted);
     }
     this.#push([Tag.Post, oid, method, args]);
-    return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#written.push({ resolve, reject });
+    });
   }
 
   create(typeid: string, args: unknown[]): Promise<unknown> {
@@ -216,7 +220,15 @@ export class ManagerClient {
     const batch = this.#outbox;
     this.#outbox = [];
     const frame = this.#encode(batch);
-    if (frame) ch.write(frame);
+    const written = this.#written;
+    if (written.length > 0) this.#written = [];
+    if (frame) {
+      if (written.length === 0) ch.write(frame);
+      else
+        ch.write(frame, (err) => {
+          for (const w of written) err ? w.reject(this.#gone ?? new ManagerGoneError('The connection to the manager was lost', { cause: err })) : w.resolve();
+        });
+    } else for (const w of written) w.resolve();
   }
 
   #encode(batch: ClientMessage[]): Buffer | null {
@@ -339,6 +351,9 @@ export class ManagerClient {
       if (!p.abandoned) p.reject(err);
     }
     this.#outbox = [];
+    const written = this.#written;
+    this.#written = [];
+    for (const w of written) w.reject(err);
     this.#ch?.close();
   }
 }

@@ -28,10 +28,13 @@ export function clientFor(address: Address, sid?: string, authkey?: Uint8Array):
     const c = pool.bySid.get(sid);
     if (c && !c.gone) return c;
   }
-  const k = addressKey(address);
+  const a = addressKey(address);
+  const key = authkey ?? pool.authkeys.get(a) ?? currentProcess().authkey;
+  // A connection is shared only by users of the same key (a wrong key must not ride on a good one).
+  const k = `${a}#${Buffer.from(key).toString('base64')}`;
   let c = pool.byAddress.get(k);
   if (!c || c.gone) {
-    c = new ManagerClient(address, authkey ?? pool.authkeys.get(k) ?? currentProcess().authkey);
+    c = new ManagerClient(address, key);
     pool.byAddress.set(k, c);
   }
   if (sid !== undefined) pool.bySid.set(sid, c);
@@ -45,7 +48,6 @@ export function noteServerId(c: ManagerClient): void {
 
 /** Forgets a client (after shutdown). */
 export function forget(c: ManagerClient): void {
-  const k = addressKey(c.address);
-  if (pool.byAddress.get(k) === c) pool.byAddress.delete(k);
+  for (const [k, v] of pool.byAddress) if (v === c) pool.byAddress.delete(k);
   if (c.serverId !== undefined && pool.bySid.get(c.serverId) === c) pool.bySid.delete(c.serverId);
 }

@@ -4,9 +4,9 @@
  * objects of its registered types, returned as proxies.
  */
 import { createInterface } from 'node:readline';
-import { ChildBootError, currentProcess, Process } from '@proc/core';
-import { clientFor, forget, noteServerId, rememberAuthkey } from '../client/pool.js';
+import { ChildBootError, childExecArgv, currentProcess, Process } from '@proc/core';
 import type { ManagerClient } from '../client/manager-client.js';
+import { clientFor, forget, noteServerId, rememberAuthkey } from '../client/pool.js';
 import { ManagerError, ManagerGoneError } from '../errors.js';
 import type { BaseProxy } from '../proxy/base-proxy.js';
 import { registerProxyType } from '../proxy/proxy-types.js';
@@ -27,9 +27,14 @@ export interface ManagerOptions {
   authkey?: Uint8Array;
   /** How long `shutdown()` waits for the server process before SIGTERM, then SIGKILL. @default 1000 */
   shutdownTimeout?: number;
+  /**
+   * Node flags for the server process (`start()`).
+   * @default none; tsx when a registered factory lives in a TypeScript module
+   */
+  execArgv?: string[];
 }
 
-const enum State {
+enum State {
   Initial = 0,
   Starting = 1,
   Started = 2,
@@ -74,9 +79,12 @@ export class BaseManager {
       throw new TypeError('exposed must be an array of method names');
     }
     if (options.exposed?.some((m) => /^[_$#]/.test(m))) throw new TypeError('exposed methods cannot be private (_, $ or # prefixed)');
+    // `this` is the class register() was called on: a subclass's registrations are its own.
+    // biome-ignore lint/complexity/noThisInStatic: per-subclass registry, as Python's cls._registry
     addRegistration(this, typeid, factory, options);
     if (options.proxyType) registerProxyType(typeid, options.proxyType);
     if (options.createMethod !== false && factory) {
+      // biome-ignore lint/complexity/noThisInStatic: the method goes on the class register() was called on
       Object.defineProperty(this.prototype, typeid, {
         configurable: true,
         writable: true,
@@ -112,6 +120,8 @@ export class BaseManager {
       authkey: this.#authkey,
       stdio: { stdout: 'pipe', stderr: 'inherit' },
       env: { ...process.env, [CONFIG_ENV]: JSON.stringify(config) },
+      // The server entry is plain JS: no loader unless a registered factory needs one (a lean start).
+      execArgv: this.#options.execArgv ?? serverExecArgv(config),
     });
     this.#process = p;
     try {
@@ -241,6 +251,11 @@ export class BaseManager {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.shutdown();
   }
+}
+
+function serverExecArgv(config: EntryConfig): string[] {
+  const ts = config.types.find((t) => t.ref && /\.(m|c)?tsx?$/.test(new URL(t.ref.module).pathname));
+  return ts?.ref ? childExecArgv(ts.ref.module, []) : [];
 }
 
 function isAddress(a: unknown): a is Address {

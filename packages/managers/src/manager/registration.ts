@@ -52,6 +52,9 @@ export function addRegistration(cls: object, typeid: string, factory: Factory | 
         kind: 'function',
         skipDirs: [managersDir],
       });
+      // The factory is found by its export name in the module that registered it; its source
+      // text may differ between loaders (a test runner's transform, tsx), so it is not compared.
+      spec.ref.explicitModule = true;
     } catch (err) {
       locateError = err as Error;
     }

@@ -1,5 +1,5 @@
-import type { AcquireOptions } from './lock-proxy.js';
 import { BaseProxy, serverOptions, type WaitOptions } from './base-proxy.js';
+import type { AcquireOptions } from './lock-proxy.js';
 
 /** `manager.Condition(lock?)`. `wait` releases the lock, waits for a notify, reacquires. */
 export class ConditionProxy extends BaseProxy {

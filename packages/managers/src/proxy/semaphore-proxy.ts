@@ -1,6 +1,6 @@
 import type { Undo } from '../client/manager-client.js';
-import type { AcquireOptions } from './lock-proxy.js';
 import { BaseProxy, serverOptions } from './base-proxy.js';
+import type { AcquireOptions } from './lock-proxy.js';
 
 const release: Undo = (granted) => (granted === true ? ['release', []] : null);
 

@@ -5,8 +5,8 @@
  * so the parent shuts it down in order.
  */
 import { currentProcess } from '@proc/core';
-import { Server } from './server.js';
 import type { TypeSpec } from './registry.js';
+import { Server } from './server.js';
 
 export const READY = 'PROC_MANAGER_READY ';
 export const CONFIG_ENV = 'PROC_MANAGER_CONFIG';

@@ -35,6 +35,9 @@ export class ObjectTable {
   #ticketSeq = 0;
   readonly #prefix: string;
 
+  /** Called with each freed object. */
+  onFree: (obj: object) => void = () => {};
+
   constructor(prefix: string) {
     this.#prefix = prefix;
   }
@@ -74,7 +77,10 @@ export class ObjectTable {
   decref(oid: number): void {
     const e = this.entries.get(oid);
     if (!e) return;
-    if (--e.refs <= 0) this.entries.delete(oid);
+    if (--e.refs <= 0) {
+      this.entries.delete(oid);
+      this.onFree(e.obj);
+    }
   }
 
   /** A server-made ticket (a proxy in a reply), owned by the connection it is sent to. */

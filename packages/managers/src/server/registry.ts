@@ -6,8 +6,9 @@
  */
 import { builtinTypes } from '../types/builtins.js';
 
+/** A function or a class (constructed with `new`). */
 // biome-ignore lint/suspicious/noExplicitAny: a factory takes any arguments
-export type Factory = (...args: any[]) => unknown;
+export type Factory = ((...args: any[]) => unknown) | (new (...args: any[]) => unknown);
 
 export type FactoryRef = import('@proc/core').TargetRef;
 
@@ -35,7 +36,7 @@ const isClass = (f: Factory) => /^class[\s{]/.test(Function.prototype.toString.c
 
 function maker(f: Factory): (args: unknown[]) => object {
   if (isClass(f)) return (args) => new (f as unknown as new (...a: unknown[]) => object)(...args);
-  return (args) => f(...args) as object;
+  return (args) => (f as (...a: unknown[]) => unknown)(...args) as object;
 }
 
 export class TypeRegistry {

@@ -17,13 +17,24 @@ export class ServerRef {
   readonly #server: ServerSide;
   readonly #token: Token;
   readonly #entry: Entry;
+  #table: ObjectTable | null;
 
   constructor(server: ServerSide, token: Token, entry: Entry, table: ObjectTable | null) {
     this.#server = server;
     this.#token = token;
     this.#entry = entry;
-    // A stored reference owns one count, dropped when it is collected.
-    if (table) finalizer.register(this, { table, oid: entry.oid });
+    this.#table = table;
+    // A stored reference owns one count, dropped when it is collected or released.
+    if (table) finalizer.register(this, { table, oid: entry.oid }, this);
+  }
+
+  /** Drops the count this reference owns now (its container was freed). Idempotent. */
+  release(): void {
+    const table = this.#table;
+    if (!table) return;
+    this.#table = null;
+    finalizer.unregister(this);
+    table.decref(this.#entry.oid);
   }
 
   /** The object itself (for a type that is given another shared object, as Condition its lock). */
@@ -40,3 +51,25 @@ export class ServerRef {
     return { module: rebuildModule, rebuild: 'rebuildProxy', state: { t: this.#token, k: ticket } };
   }
 }
+
+/**
+ * Releases every stored reference inside `values` (deeply: arrays, plain objects, Maps, Sets).
+ * Called when a built-in container is freed, so a dict of lists frees its lists at once rather
+ * than when the server's garbage collector runs.
+ */
+export function releaseRefsIn(values: Iterable<unknown>): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [...values];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof ServerRef) v.release();
+    else if (Array.isArray(v) || v instanceof Set) for (const x of v) stack.push(x);
+    else if (v instanceof Map) for (const [k, x] of v) stack.push(k, x);
+    else if (Object.getPrototypeOf(v) === Object.prototype) for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+}
+
+/** Implemented by the built-in containers: what they hold (for `releaseRefsIn`). */
+export const contentsSymbol = Symbol('proc.managers.contents');

@@ -20,7 +20,7 @@ import { codecContext, type ServerSide } from './codec-context.js';
 import { ConnectionState } from './connection-state.js';
 import { type Entry, ObjectTable } from './object-table.js';
 import { publicMethods, type ResolvedType, TypeRegistry, type TypeSpec } from './registry.js';
-import { ServerRef } from './server-ref.js';
+import { contentsSymbol, releaseRefsIn, ServerRef } from './server-ref.js';
 
 export interface ServerOptions {
   /** Where to listen: a Unix socket path or `[host, port]`. @default a fresh private Unix socket */
@@ -41,7 +41,7 @@ export interface ServerInfo {
   refs: Array<{ oid: number; typeid: string; refs: number }>;
 }
 
-const enum State {
+enum State {
   Idle = 0,
   Listening = 1,
   Closed = 2,
@@ -68,6 +68,10 @@ export class Server implements ServerSide {
     this.#options = options;
     this.#types = new TypeRegistry(options.types ?? [], options.builtins ?? true);
     this.#table = new ObjectTable(`${this.id}.`);
+    this.#table.onFree = (obj) => {
+      const contents = (obj as { [contentsSymbol]?: () => Iterable<unknown> })[contentsSymbol];
+      if (typeof contents === 'function') releaseRefsIn(contents.call(obj));
+    };
     this.#done = new Promise((r) => {
       this.#resolveDone = r;
     });

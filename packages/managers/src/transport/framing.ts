@@ -63,7 +63,7 @@ export class FrameParser {
     for (;;) {
       if (this.#need === -1) {
         if (this.#buffered < 4) return;
-        const head = this.#peek(12 < this.#buffered ? 12 : this.#buffered);
+        const head = this.#peek(Math.min(12, this.#buffered));
         let len = head.readInt32BE(0);
         let size = 4;
         if (len === -1) {

@@ -92,18 +92,21 @@ export class SocketChannel implements Channel {
     for (const f of early) this.onFrame(f);
   }
 
-  write(payload: Uint8Array): void {
-    if (this.#closed || this.#socket.destroyed) return;
+  write(payload: Uint8Array, done?: (err?: Error | null) => void): void {
+    if (this.#closed || this.#socket.destroyed) {
+      done?.(this.#error ?? new ManagerGoneError('The connection is closed'));
+      return;
+    }
     const len = payload.byteLength;
     if (len <= COPY_LIMIT) {
       const out = Buffer.allocUnsafe(len + 4);
       out.writeInt32BE(len, 0);
       out.set(payload, 4);
-      this.#socket.write(out);
+      this.#socket.write(out, done);
     } else {
       this.#socket.cork();
       this.#socket.write(frameHeader(len));
-      this.#socket.write(payload);
+      this.#socket.write(payload, done);
       this.#socket.uncork();
     }
   }

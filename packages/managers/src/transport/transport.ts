@@ -7,8 +7,11 @@
 import type { Address } from '../wire/messages.js';
 
 export interface Channel {
-  /** Sends one frame; frames arrive whole and in order. Ignored once closed. */
-  write(payload: Uint8Array): void;
+  /**
+   * Sends one frame; frames arrive whole and in order. `done` runs once the bytes are handed to
+   * the OS (or with an error when the channel is closed first).
+   */
+  write(payload: Uint8Array, done?: (err?: Error | null) => void): void;
   /** Set by the owner: called with each frame received (a view valid during the call). */
   onFrame: (frame: Buffer) => void;
   /** Set by the owner: called once when the channel ends, with the error if it failed. */

@@ -1,5 +1,6 @@
 /** The referent of `manager.dict()`: a Map with Python's dict methods. */
 import { KeyError } from '../errors.js';
+import { contentsSymbol } from '../server/server-ref.js';
 import { checkKey, type DictKey } from './keys.js';
 
 export class SharedDict {
@@ -88,5 +89,9 @@ export class SharedDict {
 
   copy(): Map<DictKey, unknown> {
     return new Map(this.#m);
+  }
+
+  [contentsSymbol](): Iterable<unknown> {
+    return this.#m.values();
   }
 }

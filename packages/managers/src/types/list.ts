@@ -1,6 +1,7 @@
 /** The referent of `manager.list()`: Python's list over a JS array. */
 import { isDeepStrictEqual } from 'node:util';
 import { IndexError, ValueError } from '../errors.js';
+import { contentsSymbol } from '../server/server-ref.js';
 
 function norm(i: number, len: number, what: string): number {
   if (!Number.isInteger(i)) throw new TypeError(`${what}: the index must be an integer, got ${i}`);
@@ -12,7 +13,7 @@ function norm(i: number, len: number, what: string): number {
 function clamp(i: number | undefined | null, len: number, dflt: number): number {
   if (i === undefined || i === null) return dflt;
   const j = i < 0 ? i + len : i;
-  return j < 0 ? 0 : j > len ? len : j;
+  return Math.min(Math.max(j, 0), len);
 }
 
 export class SharedList {
@@ -108,5 +109,9 @@ export class SharedList {
 
   copy(): unknown[] {
     return this.#a.slice();
+  }
+
+  [contentsSymbol](): Iterable<unknown> {
+    return this.#a;
   }
 }

@@ -1,4 +1,5 @@
 /** The referent of `manager.Namespace()`: named attributes. */
+import { contentsSymbol } from '../server/server-ref.js';
 export class SharedNamespace {
   #o = new Map<string, unknown>();
 
@@ -24,5 +25,9 @@ export class SharedNamespace {
 
   toObject(): Record<string, unknown> {
     return Object.fromEntries(this.#o);
+  }
+
+  [contentsSymbol](): Iterable<unknown> {
+    return this.#o.values();
   }
 }

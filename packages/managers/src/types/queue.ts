@@ -3,6 +3,7 @@
  * waiter; nothing in the server ever blocks. An item is handed to a waiting getter directly.
  */
 import { Empty, Full } from '../errors.js';
+import { contentsSymbol } from '../server/server-ref.js';
 import { WaitQueue } from '../server/waiters.js';
 
 export interface PutOptions {
@@ -29,7 +30,7 @@ export class SharedQueue {
   constructor(options?: { maxsize?: number } | number) {
     const maxsize = typeof options === 'number' ? options : (options?.maxsize ?? 0);
     if (!Number.isInteger(maxsize)) throw new TypeError('maxsize must be an integer');
-    this.maxsize = maxsize > 0 ? maxsize : 0;
+    this.maxsize = Math.max(maxsize, 0);
   }
 
   #count(): number {
@@ -150,4 +151,8 @@ export class SharedQueue {
   }
 
   static internal = ['unget'];
+
+  [contentsSymbol](): Iterable<unknown> {
+    return this.#items.slice(this.#head);
+  }
 }

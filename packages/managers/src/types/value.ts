@@ -1,4 +1,5 @@
 /** The referent of `manager.Value(typecode, value)`. The typecode is kept, as Python's. */
+import { contentsSymbol } from '../server/server-ref.js';
 export class SharedValue {
   #v: unknown;
   readonly #typecode: string | null;
@@ -18,5 +19,9 @@ export class SharedValue {
 
   typecode(): string | null {
     return this.#typecode;
+  }
+
+  [contentsSymbol](): Iterable<unknown> {
+    return [this.#v];
   }
 }

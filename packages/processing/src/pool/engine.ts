@@ -7,8 +7,8 @@ import { deserialize, deserializeAsync, ProcessError, SerializationError, type S
 import { PoolBrokenError, PoolTerminatedError, WorkerLostError } from './errors.js';
 import {
   type CancelRunning,
-  type FunctionDefinition,
   FrameReader,
+  type FunctionDefinition,
   type Hello,
   ResultStatus,
   type TaskKind,
@@ -17,7 +17,7 @@ import {
 import { type FnEntry, type Task, type TaskOwner, TaskState } from './task.js';
 import { type ExitInfo, WorkerHandle, WorkerState } from './worker-handle.js';
 
-export const enum PoolState {
+export enum PoolState {
   Run = 0,
   Close = 1,
   Terminate = 2,
@@ -37,8 +37,9 @@ export interface EngineOptions {
 
 /**
  * How much work (estimated from measured run times) the pool hands a worker ahead: enough that
- * a worker never waits for a round trip between fast tasks, little enough that a slow task is
- * held by one worker at a time (so a crash or an abort touches only it).
+ * a worker never waits for a round trip between fast tasks, little enough that nothing waits
+ * behind a slow task on a worker (so a crash or an abort touches only that task, and an idle
+ * worker can take what is queued).
  */
 const AHEAD_MICROS = 5000;
 const MAX_AHEAD_TASKS = 512;
@@ -146,6 +147,7 @@ export class PoolEngine {
       worker: undefined,
       settled: false,
       aborted: false,
+      est: 0,
       graceTimer: undefined,
     };
   }
@@ -243,6 +245,21 @@ export class PoolEngine {
     }
     await this.#ended;
   }
+
+  /**
+   * Ctrl-C: the process is about to die of SIGINT. Workers are stopped and awaited; pending
+   * calls are left as they are (rejecting them would let the program run on, or die of an
+   * unhandled rejection instead of the signal).
+   */
+  async stopForExit(): Promise<void> {
+    this.#silent = true;
+    this.state = PoolState.Terminate;
+    for (const w of this.#workers.values()) w.kill('the parent got SIGINT', 'SIGTERM', TERMINATE_GRACE_MS);
+    this.#checkIdle();
+    await this.#ended;
+  }
+
+  #silent = false;
 
   /** Resolves when every worker has exited (after close() and the work, or terminate()). */
   join(): Promise<void> {
@@ -396,6 +413,7 @@ export class PoolEngine {
       const task = held.get(id);
       if (!task) continue;
       held.delete(id);
+      w.heldMicros -= task.est;
       w.completed++;
       task.state = TaskState.Done;
       this.#live--;
@@ -429,6 +447,7 @@ export class PoolEngine {
       const t = w.held.get(id);
       if (!t) continue;
       w.held.delete(id);
+      w.heldMicros -= t.est;
       t.state = TaskState.Queued;
       t.worker = undefined;
       if (t.settled) {
@@ -458,6 +477,10 @@ export class PoolEngine {
 
   #onExit(w: WorkerHandle, info: ExitInfo): void {
     this.#workers.delete(w.index);
+    if (this.#silent) {
+      this.#checkIdle();
+      return;
+    }
     // A worker that dies before it is ready (boot error, initializer failure) counts towards
     // the crash-loop bound; one the pool stopped or killed does not.
     const neverReady = !w.wasReady && w.stateAtExit === WorkerState.Starting;
@@ -479,6 +502,7 @@ export class PoolEngine {
         if (!t.settled) this.#settle(t, false, err);
       }
       w.held.clear();
+      w.heldMicros = 0;
     }
     if (neverReady && this.state !== PoolState.Terminate) {
       this.#bootFailures++;
@@ -535,10 +559,14 @@ export class PoolEngine {
         const task = this.#peek();
         if (!task) break;
         const w = ready[k];
-        if (w.held.size >= aheadLimit(task) || (max !== undefined && w.dispatched >= max)) continue;
+        const est = estimate(task);
+        if (w.held.size > 0 && (w.heldMicros + est > AHEAD_MICROS || w.held.size >= MAX_AHEAD_TASKS)) continue;
+        if (max !== undefined && w.dispatched >= max) continue;
         this.#qHead++;
         task.state = TaskState.Held;
         task.worker = w;
+        task.est = est;
+        w.heldMicros += est;
         w.held.set(task.id, task);
         w.dispatched++;
         batches[k].push(task);
@@ -589,6 +617,7 @@ export class PoolEngine {
           ok.push(t);
         } catch (err) {
           w.held.delete(t.id);
+          w.heldMicros -= t.est;
           w.dispatched--;
           t.state = TaskState.Done;
           this.#live--;
@@ -625,12 +654,13 @@ export class PoolEngine {
   }
 }
 
-function aheadLimit(task: Task): number {
+/**
+ * The run time a task is expected to take, in microseconds. A function not measured yet
+ * counts as a full share: nothing is queued behind it on its worker until it is known.
+ */
+function estimate(task: Task): number {
   const per = task.fn.microsPerItem;
-  if (per < 0) return 1;
-  const est = per * task.items;
-  if (est <= 0) return MAX_AHEAD_TASKS;
-  return Math.max(1, Math.min(MAX_AHEAD_TASKS, Math.floor(AHEAD_MICROS / est)));
+  return per < 0 ? AHEAD_MICROS : per * task.items;
 }
 
 function socketPath(): string {
@@ -673,7 +703,7 @@ function onSigint(): void {
   const pools = [...live];
   let timer: NodeJS.Timeout | undefined;
   void Promise.race([
-    Promise.allSettled(pools.map((p) => p.terminate())),
+    Promise.allSettled(pools.map((p) => p.stopForExit())),
     new Promise((r) => {
       timer = setTimeout(r, TERMINATE_GRACE_MS * 2);
     }),

@@ -123,8 +123,8 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, TaskOwner {
       if (cur) {
         if (this.#pos < cur.length) return Promise.resolve({ done: false, value: cur[this.#pos++] });
         this.#current = undefined;
-        this.#out--;
-        this.#fill();
+        // Refill at half the window: chunks go out many to a write, not one per write.
+        if (--this.#out <= this.#window >> 1) this.#fill();
       }
       const slot = this.#finished ? undefined : this.#nextSlot();
       if (slot) {
@@ -164,9 +164,12 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, TaskOwner {
   #wake(): void {
     const w = this.#waiter;
     if (!w) return;
-    const r = this.#take();
-    if (!r) return;
     this.#waiter = undefined;
+    const r = this.#take();
+    if (!r) {
+      this.#waiter ??= w;
+      return;
+    }
     r.then(w.resolve, w.reject);
   }
 

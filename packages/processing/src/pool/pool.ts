@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type BaseContext,
   callerModule,
+  checkWaitOptions,
   childExecArgv,
   cpuCount,
   getStartMethod,
@@ -11,7 +12,6 @@ import {
   StateError,
   type WaitOptions,
   withDeadline,
-  checkWaitOptions,
 } from '@proc/core';
 import { AsyncResult } from './async-result.js';
 import { MapCall, SingleCall } from './calls.js';
@@ -80,6 +80,12 @@ export interface PoolOptions<I extends AnyFunction = AnyFunction> {
    * @default the module creating the pool (initializer) or calling the method (tasks)
    */
   module?: string | URL;
+  /**
+   * Node flags for the worker processes (e.g. `--max-old-space-size=256`); a TypeScript loader
+   * is added when the pool's code is TypeScript. Not in Python's API.
+   * @default the parent's loader flags only, as for `Process`
+   */
+  execArgv?: string[];
 }
 
 type Input<T> = Iterable<T> | AsyncIterable<T>;
@@ -101,7 +107,10 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
 
   constructor(options: PoolOptions<I> = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-    const { processes, initializer, initargs, maxtasksperchild, context, module } = options;
+    const { processes, initializer, initargs, maxtasksperchild, context, module, execArgv } = options;
+    if (execArgv !== undefined && (!Array.isArray(execArgv) || execArgv.some((a) => typeof a !== 'string'))) {
+      throw new TypeError('execArgv must be an array of strings');
+    }
     if (processes !== undefined && processes !== null && (!Number.isInteger(processes) || processes < 1)) {
       throw new RangeError(`processes must be an integer >= 1, got ${String(processes)}`);
     }
@@ -128,12 +137,18 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
     this.#engine = new PoolEngine({
       processes: processes ?? cpuCount(),
       initializer: init
-        ? { fnId: 0, modules: [init.module], exportName: init.exportName, fingerprint: init.fingerprint, explicitModule: false }
+        ? {
+            fnId: 0,
+            modules: [init.module],
+            exportName: init.exportName,
+            fingerprint: init.fingerprint,
+            explicitModule: this.#module !== undefined,
+          }
         : undefined,
       initargs: initargs ?? [],
       maxtasksperchild: maxtasksperchild ?? undefined,
       startMethod: context?.startMethod ?? getStartMethod(),
-      execArgv: childExecArgv(hint),
+      execArgv: childExecArgv(hint, execArgv),
       tsLoader: resolveTsx(hint),
       preload: [],
     });
@@ -270,7 +285,8 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
       const caller = callerModule(skipDirs);
       if (caller && caller !== ref.module) modules = [ref.module, caller];
     }
-    return this.#engine.fn(modules, ref.exportName, ref.fingerprint, explicit !== undefined);
+    // A module the caller named (on the call or the pool) is Python's rule: found by name.
+    return this.#engine.fn(modules, ref.exportName, ref.fingerprint, explicit !== undefined || this.#module !== undefined);
   }
 
   #single(fn: FnEntry, args: unknown[] | undefined, options: CallOptions | undefined): SingleCall {
@@ -371,6 +387,6 @@ function toUrl(module: string | URL): string {
   if (module instanceof URL) return module.href;
   if (typeof module !== 'string') throw new TypeError('module must be a URL or an absolute path');
   if (/^[a-z][a-z0-9+.-]*:/i.test(module) && !/^[a-z]:[\\/]/i.test(module)) return module;
-  if (path.isAbsolute(module)) return new URL(`file://${module}`).href;
+  if (path.isAbsolute(module)) return pathToFileURL(module).href;
   throw new TypeError(`module must be a URL or an absolute path (use import.meta.url), got ${JSON.stringify(module)}`);
 }

@@ -13,7 +13,7 @@
  */
 
 /** Pool → worker. */
-export const enum ToWorker {
+export enum ToWorker {
   /** JSON `FunctionDefinition`: how to find a task function; sent once per worker per function. */
   Define = 1,
   /** codec: flat `[id, fnId, kind, payload, id, fnId, kind, payload, ...]`. */
@@ -27,7 +27,7 @@ export const enum ToWorker {
 }
 
 /** Worker → pool. */
-export const enum ToPool {
+export enum ToPool {
   /** JSON `{ token, index, pid }`: the first frame on a connection. */
   Hello = 10,
   /** empty: the initializer ran; the worker takes tasks. */
@@ -40,7 +40,7 @@ export const enum ToPool {
   CancelRunning = 14,
 }
 
-export const enum TaskKind {
+export enum TaskKind {
   /** payload: the argument list. */
   Apply = 0,
   /** payload: the items of a chunk; result: their results, in order. */
@@ -51,7 +51,7 @@ export const enum TaskKind {
   Item = 3,
 }
 
-export const enum ResultStatus {
+export enum ResultStatus {
   Ok = 0,
   Error = 1,
   /** The task was cancelled before it started: no value. */

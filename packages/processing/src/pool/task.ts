@@ -12,7 +12,7 @@ export interface FnEntry {
   microsPerItem: number;
 }
 
-export const enum TaskState {
+export enum TaskState {
   Queued = 0,
   Held = 1,
   Done = 2,
@@ -41,4 +41,6 @@ export interface Task {
   /** Aborted by its caller: if it runs, its worker is replaced. */
   aborted: boolean;
   graceTimer: NodeJS.Timeout | undefined;
+  /** Its estimated run time when it was handed to a worker (µs). */
+  est: number;
 }

@@ -6,7 +6,7 @@ import { StderrTail } from './stderr-tail.js';
 import type { Task } from './task.js';
 import { poolWorker, type WorkerConfig } from './worker-main.js';
 
-export const enum WorkerState {
+export enum WorkerState {
   /** The process is starting or the initializer is running. */
   Starting = 0,
   /** Takes tasks. */
@@ -41,6 +41,8 @@ export class WorkerHandle {
   readonly held = new Map<number, Task>();
   /** Function ids already defined on this worker. */
   readonly defined = new Set<number>();
+  /** Estimated run time of the held tasks (µs). */
+  heldMicros = 0;
   /** Tasks ever sent (for maxtasksperchild). */
   dispatched = 0;
   completed = 0;

@@ -11,8 +11,8 @@ import net from 'node:net';
 import { deserialize, deserializeAsync, findExport, serialize, type TargetRef } from '@proc/core';
 import {
   type CancelRunning,
-  type FunctionDefinition,
   FrameReader,
+  type FunctionDefinition,
   frame,
   jsonFrame,
   ResultStatus,

@@ -1,0 +1,76 @@
+/**
+ * Queue and Lock throughput, side by side with Python's multiprocessing in the same run:
+ *   node --import tsx bench/queue.ts [items=200000] [lockPairs=5000] [trials=3]
+ * (from packages/processing, after `npx tsc -p tsconfig.build.json`). Reports the median of
+ * the trials, in items (or acquire/release pairs) per second, and the ratio to Python.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isMainProcess, Lock, Process, Queue } from '@proc/processing';
+
+export async function produce(q: Queue, n: number, size: number): Promise<void> {
+  const payload = new Uint8Array(size).fill(120);
+  for (let i = 0; i < n; i++) await q.put(size ? payload : i);
+  await q.put(null);
+}
+
+export async function lockLoop(lock: Lock, n: number, out: Queue): Promise<void> {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    await lock.acquire();
+    await lock.release();
+  }
+  await out.put(n / ((performance.now() - t) / 1000));
+}
+
+async function queueRate(n: number, size: number): Promise<number> {
+  const q = new Queue();
+  const p = new Process({ target: produce, args: [q, n, size] });
+  await p.start();
+  await q.get();
+  const t = performance.now();
+  for (let i = 0; i < n - 1; i++) await q.get();
+  const rate = (n - 1) / ((performance.now() - t) / 1000);
+  await q.get();
+  await p.join();
+  return rate;
+}
+
+async function lockRate(n: number): Promise<number> {
+  const lock = new Lock();
+  const out = new Queue();
+  const p = new Process({ target: lockLoop, args: [lock, n, out] });
+  await p.start();
+  const rate = (await out.get()) as number;
+  await p.join();
+  return rate;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number) => `${Math.round(x / 1000)} k/s`;
+
+if (isMainProcess()) {
+  const n = Number(process.argv[2] ?? 200_000);
+  const locks = Number(process.argv[3] ?? 5000);
+  const trials = Number(process.argv[4] ?? 3);
+  const py = fileURLToPath(new URL('./queue_py.py', import.meta.url));
+  const ours = { ints: [] as number[], kib: [] as number[], lock: [] as number[] };
+  const theirs = { ints: [] as number[], kib: [] as number[], lock: [] as number[] };
+  for (let t = 0; t < trials; t++) {
+    ours.ints.push(await queueRate(n, 0));
+    ours.kib.push(await queueRate(Math.floor(n / 4), 1024));
+    ours.lock.push(await lockRate(locks));
+    const r = JSON.parse(execFileSync('python3', [py, String(n), String(locks)], { encoding: 'utf8' })) as Record<string, number>;
+    theirs.ints.push(r.ints);
+    theirs.kib.push(r.kib);
+    theirs.lock.push(r.lock);
+  }
+  const rows: [string, number, number, number][] = [
+    ['Queue child->parent, small ints', median(ours.ints), median(theirs.ints), 2],
+    ['Queue child->parent, 1 KiB', median(ours.kib), median(theirs.kib), 1.5],
+    ['Lock acquire+release from a child (Python: manager Lock)', median(ours.lock), median(theirs.lock), 1],
+  ];
+  for (const [name, o, p, aim] of rows) {
+    console.log(`${name}: proc ${fmt(o)}, Python ${fmt(p)}, ratio ${(o / p).toFixed(2)}x (aim >= ${aim}x)`);
+  }
+}

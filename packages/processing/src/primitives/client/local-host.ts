@@ -1,0 +1,93 @@
+/**
+ * The host of this process's primitives: a worker thread started on first use. The main thread
+ * blocks (once, briefly) until the worker listens, so a primitive's address is valid the moment
+ * its constructor returns, and a child started right after can connect.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { currentProcess } from '@proc/core';
+import { HostGoneError } from '../errors.js';
+import { Channel } from './channel.js';
+
+/** How long the first primitive waits for its host thread to listen. */
+export const HOST_START_TIMEOUT = 30_000;
+
+export class PortChannel extends Channel {
+  readonly local = true;
+  readonly #port: MessagePort;
+
+  constructor(address: string, port: MessagePort) {
+    super(address);
+    this.#port = port;
+    port.on('message', (u8: Uint8Array) => {
+      this.parser.push(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
+    });
+    port.unref();
+  }
+
+  protected write(buf: Buffer): boolean {
+    const u8 = new Uint8Array(buf);
+    this.#port.postMessage(u8, [u8.buffer]);
+    return true;
+  }
+
+  protected ref(): void {
+    this.#port.ref();
+  }
+
+  protected unref(): void {
+    this.#port.unref();
+  }
+
+  hostGone(err: Error): void {
+    this.fail(err);
+  }
+}
+
+export interface LocalHost {
+  address: string;
+  channel: PortChannel;
+}
+
+function workerUrl(): { url: URL; eval: boolean } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from source (tsx): a worker needs tsx registered before it imports a .ts file.
+    return { url: new URL('../host/worker.ts', here), eval: true };
+  }
+  return { url: new URL('../host/worker.js', here), eval: false };
+}
+
+export function startLocalHost(): LocalHost {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-prim-'));
+  const address = path.join(dir, 'host.sock');
+  const { port1, port2 } = new MessageChannel();
+  const ready = new Int32Array(new SharedArrayBuffer(4));
+  const { url, eval: useEval } = workerUrl();
+  const workerData = { address, authkey: new Uint8Array(currentProcess().authkey), port: port2, ready };
+  const worker = useEval
+    ? new Worker(
+        `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
+        { eval: true, workerData, transferList: [port2], execArgv: [] },
+      )
+    : new Worker(url, { workerData, transferList: [port2], execArgv: [] });
+  worker.unref();
+  Atomics.wait(ready, 0, 0, HOST_START_TIMEOUT);
+  if (Atomics.load(ready, 0) !== 1) {
+    void worker.terminate();
+    throw new HostGoneError(`The primitives host thread did not start listening at ${address}`, 'PROC_ERR_HOST_START');
+  }
+  const channel = new PortChannel(address, port1);
+  const gone = (err?: unknown) =>
+    channel.hostGone(new HostGoneError('The primitives host thread of this process stopped', 'PROC_ERR_HOST_GONE', { cause: err }));
+  worker.on('error', gone);
+  worker.on('exit', () => gone());
+  process.once('exit', () => {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  });
+  return { address, channel };
+}

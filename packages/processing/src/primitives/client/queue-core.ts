@@ -1,0 +1,222 @@
+/**
+ * The client side of a queue, one per (process, queue). It holds the credits the host granted
+ * (puts that need no round trip) and the items the host lent ahead (gets served locally).
+ *
+ * Client half of the delivery state machine (host half: host/queue-state.ts):
+ *   a Get is WAITING until the host answers: Deliver (the item; the client acks it BEFORE the
+ *   get resolves) or EmptyReply (Empty). Aborted while WAITING, it is ABANDONED: the abort
+ *   rejects at once, and an item that still arrives for it is handed back with Return.
+ *   Extra items lent with a Deliver sit in `#lent` until a later get takes one (ack first) or
+ *   the host recalls them (Return). A remote client's ack is a frame written to the kernel in
+ *   the same tick, before user code sees the item; a killed consumer's unacked items go back to
+ *   the queue when the host sees its connection close.
+ */
+import { abortError, deserialize, deserializeAsync, serialize, StateError } from '@proc/core';
+import { Empty, Full } from '../errors.js';
+import { Deque, idsPayload, Op } from '../protocol.js';
+import type { Channel, Core } from './channel.js';
+
+export interface QueueWaitOptions {
+  /** `false`: do not wait (Python's `block=False`). @default true */
+  block?: boolean;
+  /** Milliseconds to wait before `Empty`/`Full`. @default no limit */
+  timeout?: number | null;
+  /** Aborting rejects with `AbortError`. */
+  signal?: AbortSignal;
+}
+
+interface Lent {
+  did: number;
+  bytes: Buffer;
+}
+
+const resolved = Promise.resolve();
+const moduleNotLoaded = 'PROC_ERR_SERIALIZE_MODULE_NOT_LOADED';
+
+export function decodeItem(bytes: Buffer): unknown | Promise<unknown> {
+  try {
+    return deserialize(bytes);
+  } catch (err) {
+    if ((err as { code?: string }).code === moduleNotLoaded) return deserializeAsync(bytes);
+    throw err;
+  }
+}
+
+export class QueueCore implements Core {
+  readonly #ch: Channel;
+  readonly #prim: number;
+  readonly maxsize: number;
+  #credit = 0;
+  #putWaits = 0;
+  #lent = new Deque<Lent>();
+  #closed = false;
+
+  constructor(channel: Channel, prim: number, maxsize: number) {
+    this.#ch = channel;
+    this.#prim = prim;
+    this.maxsize = maxsize > 0 ? maxsize : 0;
+  }
+
+  onFrame(op: Op, _req: number, a: number, _b: number, _c: number, payload: Buffer): void {
+    switch (op) {
+      case Op.Deliver:
+        this.#lent.push({ did: a, bytes: payload });
+        return;
+      case Op.Recall: {
+        if (this.#lent.length === 0) {
+          this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([]));
+          return;
+        }
+        const ids: number[] = [];
+        for (let l = this.#lent.shift(); l; l = this.#lent.shift()) ids.push(l.did);
+        this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload(ids));
+        return;
+      }
+      case Op.Revoke:
+        this.#ch.send(Op.CreditReturn, this.#prim, 0, 0, this.#credit, 0);
+        this.#credit = 0;
+        return;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): Promise<void> {
+    this.#closed = true;
+    if (this.#ch.gone) return Promise.resolve();
+    return this.#ch.flushed();
+  }
+
+  put(item: unknown, options: QueueWaitOptions = {}): Promise<void> {
+    if (this.#closed) return Promise.reject(new StateError('The queue is closed in this process'));
+    if (this.#ch.gone) return Promise.reject(this.#ch.gone);
+    if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    let bytes: Buffer;
+    try {
+      bytes = serialize(item);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.maxsize === 0 || (this.#credit > 0 && this.#putWaits === 0)) {
+      if (this.maxsize !== 0) this.#credit--;
+      this.#ch.send(Op.Put, this.#prim, 0, 0, 0, 0, bytes, true);
+      // To this process's own host thread: it is with the host once queued here (they live and
+      // die together). To another process: once the kernel has it.
+      return this.#ch.local ? resolved : this.#ch.flushed();
+    }
+    return this.#putWait(bytes, options);
+  }
+
+  async #putWait(bytes: Buffer, options: QueueWaitOptions): Promise<void> {
+    const block = options.block ?? true;
+    const timeout = block ? (options.timeout ?? -1) : 0;
+    this.#putWaits++;
+    try {
+      const f = await this.#ch.call(Op.PutWait, this.#prim, timeout, block ? 1 : 0, 0, bytes, {
+        signal: options.signal,
+        onAbort: 'verdict',
+      });
+      if (f.op === Op.PutOk) {
+        this.#credit += f.b;
+        return;
+      }
+      if (f.op === Op.Cancelled) throw abortError(options.signal as AbortSignal);
+      throw new Full(timeout > 0 ? `The queue stayed full for ${timeout} ms` : 'The queue is full');
+    } finally {
+      this.#putWaits--;
+    }
+  }
+
+  get(options: QueueWaitOptions = {}): Promise<unknown> {
+    if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    const lent = this.#lent.shift();
+    if (lent) return this.#take(lent);
+    if (this.#ch.gone) return Promise.reject(this.#ch.gone);
+    return this.#getRemote(options);
+  }
+
+  async #getRemote(options: QueueWaitOptions): Promise<unknown> {
+    this.#flushAcks();
+    const block = options.block ?? true;
+    const timeout = block ? (options.timeout ?? -1) : 0;
+    const want = this.#ch.local ? 512 : 64;
+    const f = await this.#ch.call(Op.Get, this.#prim, timeout, want, block ? 1 : 0, undefined, {
+      signal: options.signal,
+      onAbort: 'drop',
+      late: (late) => {
+        // The item raced our abort: hand it back.
+        if (late.op === Op.Deliver && !this.#ch.gone) this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([late.a]));
+      },
+    });
+    if (f.op === Op.Deliver) return this.#take({ did: f.a, bytes: f.payload });
+    throw new Empty(timeout > 0 ? `The queue stayed empty for ${timeout} ms` : 'The queue is empty');
+  }
+
+  /** Acks (written before user code sees the item) and decodes. */
+  #take(l: Lent): Promise<unknown> {
+    let value: unknown;
+    try {
+      value = decodeItem(l.bytes);
+    } catch (err) {
+      this.#ack(l.did);
+      return Promise.reject(err);
+    }
+    if (value instanceof Promise) {
+      return value.then(
+        (v) => {
+          this.#ack(l.did);
+          return this.#ch.flushed().then(() => v);
+        },
+        (err) => {
+          this.#ack(l.did);
+          throw err;
+        },
+      );
+    }
+    this.#ack(l.did);
+    if (this.#ch.local) return Promise.resolve(value);
+    // Remote: the ack must be with the kernel before the caller sees the item.
+    return this.#ch.flushed().then(() => value);
+  }
+
+  #ack(did: number): void {
+    if (this.#ch.gone) return;
+    if (this.#ch.local) {
+      // Acks to our own host thread go in bulk (nothing to lose if this process dies).
+      this.#acks.push(did);
+      if (this.#acks.length === 1) setImmediate(this.#flushAcks);
+      return;
+    }
+    const p = Buffer.allocUnsafe(4);
+    p.writeUInt32LE(did >>> 0, 0);
+    this.#ch.send(Op.Ack, this.#prim, 0, 0, 0, 0, p);
+  }
+
+  #acks: number[] = [];
+  #flushAcks = () => {
+    if (this.#acks.length === 0 || this.#ch.gone) return;
+    const ids = this.#acks;
+    this.#acks = [];
+    this.#ch.send(Op.Ack, this.#prim, 0, 0, 0, 0, idsPayload(ids), true);
+  };
+
+  async qsize(): Promise<number> {
+    this.#flushAcks();
+    const f = await this.#ch.call(Op.QSize, this.#prim, 0, 0, 0);
+    return f.a;
+  }
+
+  async taskDone(): Promise<void> {
+    await this.#ch.call(Op.TaskDone, this.#prim, 0, 0, 0);
+  }
+
+  async join(options: { timeout?: number | null; signal?: AbortSignal } = {}): Promise<boolean> {
+    const f = await this.#ch.call(Op.Join, this.#prim, options.timeout ?? -1, 0, 0, undefined, {
+      signal: options.signal,
+      onAbort: 'drop',
+    });
+    return f.b === 1;
+  }
+}
