@@ -97,6 +97,7 @@ const roles: Record<string, (...args: string[]) => Promise<void>> = {
     child.send({ state: serialize(reduced.state).toString('base64') }, handles[0] as Socket);
     const value = { i: 1, name: 'small', ok: true };
     const n = Number(count);
+    await a.recv(); // the child is up: time the pipe, not the start
     const t0 = performance.now();
     await pump(n, () => a.send(value), 1024);
     await a.recv();
@@ -110,6 +111,7 @@ const roles: Record<string, (...args: string[]) => Promise<void>> = {
     );
     const conn: Connection = rebuildConnection(deserialize(Buffer.from(msg.state, 'base64')), { takeHandle: () => handle });
     const n = Number(count);
+    await conn.send('ready');
     for (let i = 0; i < n; i++) await conn.recv();
     await conn.send('done');
     await conn.poll(5000);

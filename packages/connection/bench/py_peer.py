@@ -80,6 +80,7 @@ def role_connect(address, count):
 
 
 def pipe_sink(conn, count):
+    conn.send("ready")
     for _ in range(count):
         conn.recv()
     conn.send("done")
@@ -89,6 +90,7 @@ def role_pipe(count):
     a, b = Pipe()
     p = Process(target=pipe_sink, args=(b, count))
     p.start()
+    a.recv()  # the child is up: time the pipe, not the start
     value = {"i": 1, "name": "small", "ok": True}
     t0 = time.perf_counter()
     for _ in range(count):

@@ -1,10 +1,11 @@
 import net from 'node:net';
+import { AbortError, StateError, TimeoutError } from '@proc/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   BufferTooShort,
   Client,
-  ConnectionClosedError,
   Connection,
+  ConnectionClosedError,
   EOFError,
   FrameError,
   Listener,
@@ -12,7 +13,7 @@ import {
   Pipe,
   wait,
 } from '../src/index.js';
-import { StateError, TimeoutError, AbortError } from '@proc/core';
+import { caught } from './helpers.js';
 
 function pipe(options?: Parameters<typeof Pipe>[0]): [Connection, Connection] {
   const pair = Pipe(options);
@@ -79,7 +80,7 @@ describe('Connection over a Pipe', () => {
     expect(await b.recvBytesInto(target, 2)).toBe(3);
     expect(Buffer.from(target).toString('latin1', 2, 5)).toBe('abc');
     void a.sendBytes(Buffer.from('0123456789'));
-    const err = await b.recvBytesInto(target, 0).catch((e) => e);
+    const err = await caught(b.recvBytesInto(target, 0));
     expect(err).toBeInstanceOf(BufferTooShort);
     expect(String(err.data)).toBe('0123456789');
     void a.sendBytes(Buffer.from('next'));
@@ -112,9 +113,9 @@ describe('Connection over a Pipe', () => {
     const ac = new AbortController();
     const pending = b.recv({ signal: ac.signal });
     ac.abort(new Error('stop'));
-    const err = await pending.catch((e) => e);
+    const err = await caught(pending);
     expect(err).toBeInstanceOf(AbortError);
-    expect(err.cause.message).toBe('stop');
+    expect(err.cause?.message).toBe('stop');
     await expect(b.recv({ signal: ac.signal })).rejects.toBeInstanceOf(AbortError);
     expect(() => b.recv({ timeout: -1 })).toThrow(RangeError);
   });
@@ -127,7 +128,7 @@ describe('Connection over a Pipe', () => {
     const got: unknown[] = [];
     for await (const v of b) got.push(v);
     expect(got).toEqual(['x', 'y']);
-    const err = await b.recv().catch((e) => e);
+    const err = await caught(b.recv());
     expect(err).toBeInstanceOf(EOFError);
     expect(err.truncated).toBe(false);
     // as Python's: at the end, poll is true (a recv would not block: it raises EOFError)
@@ -208,7 +209,7 @@ describe('Connection against a raw peer', () => {
   it('a peer gone mid-message gives EOFError with truncated', async () => {
     const [conn, raw] = await rawPeer();
     raw.end(Buffer.from([0, 0, 0, 10, 1, 2, 3]));
-    const err = await conn.recvBytes().catch((e) => e);
+    const err = await caught(conn.recvBytes());
     expect(err).toBeInstanceOf(EOFError);
     expect(err.truncated).toBe(true);
   });
@@ -217,7 +218,7 @@ describe('Connection against a raw peer', () => {
     const [conn, raw] = await rawPeer();
     const closed = new Promise((resolve) => raw.once('close', resolve));
     raw.write(Buffer.from([0x7f, 0xff, 0xff, 0xff]));
-    const err = await conn.recvBytes().catch((e) => e);
+    const err = await caught(conn.recvBytes());
     expect(err).toBeInstanceOf(MessageTooLargeError);
     expect(err.size).toBe(0x7fffffff);
     expect(conn.closed).toBe(true);
@@ -241,7 +242,7 @@ describe('Connection against a raw peer', () => {
   it('uses the 12-byte header beyond 2^31-1 (only the header is checked here)', async () => {
     const [conn, raw] = await rawPeer();
     raw.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1, 0, 0, 0, 0]));
-    const err = await conn.recvBytes().catch((e) => e);
+    const err = await caught(conn.recvBytes());
     expect(err).toBeInstanceOf(MessageTooLargeError);
     expect(err.size).toBe(2 ** 32);
   });
@@ -271,7 +272,9 @@ describe('Listener and Client', () => {
     await listener.listening;
     expect(listener.address).toBe(name);
     const [c, s] = await Promise.all([Client(name, { authkey: 'k' }), listener.accept()]);
-    onTestFinished(() => Promise.all([c.close(), s.close()]));
+    onTestFinished(async () => {
+      await Promise.all([c.close(), s.close()]);
+    });
     await s.sendBytes(Buffer.from('abstract'));
     expect(String(await c.recvBytes())).toBe('abstract');
   });
@@ -285,7 +288,9 @@ describe('Listener and Client', () => {
       expect(h).toBe(host);
       expect(port).toBeGreaterThan(0);
       const [c, s] = await Promise.all([Client([host, port], { authkey: new Uint8Array([107]) }), listener.accept()]);
-      onTestFinished(() => Promise.all([c.close(), s.close()]));
+      onTestFinished(async () => {
+      await Promise.all([c.close(), s.close()]);
+    });
       await c.send({ tcp: true });
       expect(await s.recv()).toEqual({ tcp: true });
       expect((listener.lastAccepted as [string, number])[0]).toContain(host === '::1' ? '::1' : '127.0.0.1');
@@ -330,7 +335,7 @@ describe('Listener and Client', () => {
     onTestFinished(() => c.close());
     const s = await listener.accept();
     onTestFinished(() => s.close());
-    const err = await listener.accept().catch((e) => e);
+    const err = await caught(listener.accept());
     expect(err.code).toBe('PROC_ERR_AUTH');
     expect(err.cause).toBeInstanceOf(TimeoutError);
     await silentGone;
@@ -348,7 +353,9 @@ describe('Listener and Client', () => {
       }),
       listener.accept(),
     ]);
-    onTestFinished(() => Promise.all([c.close(), s.close()]));
+    onTestFinished(async () => {
+      await Promise.all([c.close(), s.close()]);
+    });
     expect((await s.recvBytes()).equals(big)).toBe(true);
   });
 

@@ -42,9 +42,9 @@ function makeStream(rand: () => number): { bytes: Buffer; chunks: number; hangUp
       const r = rand();
       const payload =
         r < 0.3
-          ? Buffer.from('{sha256}' + 'x'.repeat(32))
+          ? Buffer.from(`{sha256}${'x'.repeat(32)}`)
           : r < 0.5
-            ? Buffer.from('#CHALLENGE#{sha256}' + 'y'.repeat(40))
+            ? Buffer.from(`#CHALLENGE#{sha256}${'y'.repeat(40)}`)
             : Buffer.alloc(Math.floor(rand() * 300), Math.floor(rand() * 256));
       parts.push(frame(payload));
     }

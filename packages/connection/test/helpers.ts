@@ -62,3 +62,20 @@ export function runPython(exe: string, script: string, args: string[]): PyProc {
     },
   };
 }
+
+/** What a rejected promise rejected with (fails the test if it resolved). */
+export interface Caught extends Error {
+  code?: string;
+  truncated?: boolean;
+  size?: number;
+  data?: Buffer;
+  cause?: Error;
+}
+export async function caught(p: Promise<unknown>): Promise<Caught> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Caught;
+  }
+  throw new Error('expected a rejection');
+}

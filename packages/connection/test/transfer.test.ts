@@ -1,13 +1,15 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { type Reduced, SerializationError, reduceSymbol, serialize } from '@proc/core';
+import { type Reduced, reduceSymbol, SerializationError, serialize } from '@proc/core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConnectionClosedError, Pipe } from '../src/index.js';
 import { fixtures } from './helpers.js';
 
 function pipe() {
   const pair = Pipe();
-  onTestFinished(() => Promise.all(pair.map((c) => c.close())).then(() => {}));
+  onTestFinished(async () => {
+    await Promise.all(pair.map((c) => c.close()));
+  });
   return pair;
 }
 

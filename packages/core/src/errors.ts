@@ -80,8 +80,8 @@ export class AbortError extends ProcError {
 
 /** A value could not be serialized (or deserialized) by the codec. */
 export class SerializationError extends ProcError {
-  constructor(message: string, options?: ProcErrorOptions) {
-    super(message, 'PROC_ERR_SERIALIZE', options);
+  constructor(message: string, options?: ProcErrorOptions & { code?: string }) {
+    super(message, options?.code ?? 'PROC_ERR_SERIALIZE', options);
   }
 }
 

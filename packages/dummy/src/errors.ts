@@ -1,5 +1,5 @@
 /**
- * Errors of @proc/dummy. The queue and lock errors are the ones @proc/processing throws, so a
- * program catches the same classes on either backend.
+ * Errors of @proc/dummy: the queue and lock errors are @proc/processing's own classes, so a
+ * program catches the same errors on either backend.
  */
-export { Empty, Full, BrokenBarrierError, LockAbandonedError } from './errors-local.js';
+export { BrokenBarrierError, Empty, Full, HostGoneError, LockAbandonedError } from '@proc/processing';

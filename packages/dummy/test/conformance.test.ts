@@ -11,6 +11,8 @@ import { describe, it } from 'vitest';
 
 const dir = new URL('../../processing/test/conformance/', import.meta.url);
 const caps = { processes: false, signals: false, pid: false };
+/** Fixtures the suites start import the backend by this specifier. */
+const options = { backend: '@proc/dummy' };
 
 const files = fs.existsSync(fileURLToPath(dir))
   ? fs.readdirSync(fileURLToPath(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
@@ -22,7 +24,7 @@ for (const file of files) {
   for (const [name, fn] of Object.entries(mod)) {
     if (typeof fn === 'function' && /^define\w*Suite$/.test(name)) {
       describe(`conformance ${file} ${name} (threads)`, () => {
-        (fn as (a: typeof api, c: typeof caps) => void)(api, caps);
+        (fn as (a: typeof api, c: typeof caps, o: typeof options) => void)(api, caps, options);
       });
       defined++;
     }

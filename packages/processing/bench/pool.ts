@@ -160,8 +160,21 @@ function python(): Promise<Record<string, number> | { error: string }> {
 const fmt = (v: number | undefined) => (v === undefined ? '-' : v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(2));
 const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}x` : '-');
 
+/** The imap figure runs in a process of its own, so its RSS is its own. */
+function imapInChild(): Promise<Record<string, number>> {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--imap-only', ...(quick ? ['--quick'] : [])];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: 900_000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`imap figure failed: ${stderr || err.message}`));
+      resolve(JSON.parse(stdout.trim().split('\n').pop() as string) as Record<string, number>);
+    });
+  });
+}
+
 // Workers import this module to find `square`: only the main process runs the figures.
-if (isMainProcess()) {
+if (isMainProcess() && process.argv.includes('--imap-only')) {
+  process.stdout.write(`${JSON.stringify(await imapMemory())}\n`);
+} else if (isMainProcess()) {
   const ours = await procFigures();
   const starts = await startFigures();
   const pisc = await piscinaFigures();
@@ -182,7 +195,7 @@ if (isMainProcess()) {
   );
   console.log(['100k trivial tasks: proc map chunksize 1 vs piscina', fmt(ours.map_chunk1), fmt(pisc.piscina_all), ratio(ours.map_chunk1, pisc.piscina_all), '>= 2x'].join(' | '));
   console.log(`\npool start + first map of 4 (ms): spawn ${fmt(starts.start_spawn_ms)}, forkserver ${fmt(starts.start_forkserver_ms)}`);
-  const mem = await imapMemory();
+  const mem = await imapInChild();
   console.log(
     `imap over ${IMAP_ITEMS.toLocaleString('en')} lazily generated items, chunksize 1000: ${fmt(mem.imap_items_per_s)} items/s, parent RSS peak ${mem.imap_peak_rss_mb.toFixed(0)} MB (before: ${mem.imap_base_rss_mb.toFixed(0)} MB; aim < 200 MB)`,
   );

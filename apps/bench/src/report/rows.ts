@@ -25,6 +25,8 @@ export interface FigureRow {
   warning?: string;
   trials?: number[];
   note?: string;
+  /** Wall time of proc's measurement job, start to exit (tunes the --quick budget). */
+  seconds?: number;
   /** Why a peer figure is null. */
   peerErrors?: Partial<Record<keyof Peers, string>>;
   what: string;
@@ -67,6 +69,7 @@ export function buildRow(spec: FigureSpec, o: Outcomes, rc: RowContext): FigureR
   if (warnings.length) row.warning = warnings.join('; ');
   if (ours?.trials) row.trials = ours.trials;
   if (ours?.note) row.note = ours.note;
+  if (ours) row.seconds = Math.round(ours.elapsedMs / 100) / 10;
   if (Object.keys(peerErrors).length) row.peerErrors = peerErrors;
   return row;
 }

@@ -39,13 +39,15 @@ export function normalizeAuthkey(key: AuthKey | null | undefined, what = 'authke
   throw new TypeError(`${what} must be a Buffer, a Uint8Array or a string`);
 }
 
-/** Sends a challenge and checks the peer's reply (Python's `deliver_challenge`). */
-export async function deliverChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
-  const message = Buffer.concat([Buffer.from(`{${options.digest ?? 'sha256'}}`, 'latin1'), randomBytes(MESSAGE_LENGTH)]);
-  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+function newChallenge(digest: DigestName | undefined): Buffer {
+  return Buffer.concat([Buffer.from(`{${digest ?? 'sha256'}}`, 'latin1'), randomBytes(MESSAGE_LENGTH)]);
+}
+
+/** Receives the peer's reply to our challenge `message`, checks it, sends the verdict. */
+async function judge(conn: Connection, key: Buffer, message: Buffer, strict: boolean): Promise<void> {
   const response = await conn.recvBytes();
   try {
-    verifyResponse(key, message, response, options.strict ?? false);
+    verifyResponse(key, message, response, strict);
   } catch (err) {
     await conn.sendBytes(FAILURE).catch(() => {});
     throw err;
@@ -53,17 +55,48 @@ export async function deliverChallenge(conn: Connection, key: Buffer, options: H
   void conn.sendBytes(WELCOME);
 }
 
-/** Replies to the peer's challenge and waits for its verdict (Python's `answer_challenge`). */
-export async function answerChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
+/** Receives the peer's challenge and sends our reply. */
+async function reply(conn: Connection, key: Buffer, strict: boolean): Promise<void> {
   const received = await conn.recvBytes();
   if (!received.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {
     throw new AuthenticationError('Protocol error: expected a challenge');
   }
   const message = received.subarray(CHALLENGE.length);
   if (message.length < 20) throw new AuthenticationError(`Challenge too short: ${message.length} bytes`);
-  void conn.sendBytes(createResponse(key, message, options.strict ?? false));
-  const verdict = await conn.recvBytes();
-  if (!verdict.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
+  void conn.sendBytes(createResponse(key, message, strict));
+}
+
+async function verdict(conn: Connection): Promise<void> {
+  const answer = await conn.recvBytes();
+  if (!answer.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
+}
+
+/** Sends a challenge and checks the peer's reply (Python's `deliver_challenge`). */
+export async function deliverChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
+  const message = newChallenge(options.digest);
+  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+  await judge(conn, key, message, options.strict ?? false);
+}
+
+/** Replies to the peer's challenge and waits for its verdict (Python's `answer_challenge`). */
+export async function answerChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
+  await reply(conn, key, options.strict ?? false);
+  await verdict(conn);
+}
+
+/**
+ * The connecting side: answer, then deliver. Our challenge goes out with our reply instead of
+ * after the peer's verdict: the bytes on the wire and their order are Python's (a listener reads
+ * the reply, sends its verdict, then reads the challenge already waiting), and the handshake
+ * takes four one-way trips instead of six.
+ */
+async function clientSide(conn: Connection, key: Buffer, options: HandshakeOptions): Promise<void> {
+  const strict = options.strict ?? false;
+  await reply(conn, key, strict);
+  const message = newChallenge(options.digest);
+  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+  await verdict(conn);
+  await judge(conn, key, message, strict);
 }
 
 /**
@@ -84,8 +117,7 @@ export function handshake(
       await deliverChallenge(conn, key, options);
       await answerChallenge(conn, key, options);
     } else {
-      await answerChallenge(conn, key, options);
-      await deliverChallenge(conn, key, options);
+      await clientSide(conn, key, options);
     }
   };
   return withDeadline(

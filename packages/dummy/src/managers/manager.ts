@@ -72,7 +72,7 @@ export class SyncManager {
     return new BoundedSemaphore(value);
   }
 
-  async Condition(lock?: Lock): Promise<Condition> {
+  async Condition(lock?: Lock | RLock): Promise<Condition> {
     return new Condition(lock);
   }
 
@@ -81,7 +81,7 @@ export class SyncManager {
   }
 
   async Barrier(parties: number, options?: { timeout?: number | null }): Promise<Barrier> {
-    return new Barrier(parties, options);
+    return new Barrier(parties, undefined, options?.timeout);
   }
 
   /** Stops serving: later calls through its proxies reject with `ManagerGoneError`. Idempotent. */

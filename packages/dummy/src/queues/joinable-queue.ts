@@ -1,15 +1,15 @@
-import { checkWaitOptions, type WaitOptions, withDeadline } from '@proc/core';
-import { waitWord } from '../runtime/atomic-wait.js';
+import { checkWaitOptions, TimeoutError, type WaitOptions } from '@proc/core';
+import { waitUntil } from '../synchronize/wait-loop.js';
 import { registerShareable } from '../transport/shareable.js';
-import { H, Ring } from './ring.js';
 import { kRing, Queue, type QueueOptions } from './queue.js';
+import { H, Ring } from './ring.js';
 
-/** Python's `JoinableQueue`: a `Queue` whose consumers mark items done and whose producers `join()`. */
+/** Python's `JoinableQueue`: a `Queue` whose consumers call `taskDone()` and producers `join()`. */
 export class JoinableQueue<T = unknown> extends Queue<T> {
   static readonly joinable = true;
 
-  /** Python's `task_done()`: one item taken earlier is fully processed. */
-  taskDone(): void {
+  /** Marks one item got earlier as processed; rejects with `RangeError` when called more times than items were put. */
+  async taskDone(): Promise<void> {
     const i32 = this.ring.i32;
     for (;;) {
       const n = Atomics.load(i32, H.UNFINISHED);
@@ -23,26 +23,13 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     }
   }
 
-  /** Python's `join()`: resolves once every item put has been marked done. */
-  join(options?: WaitOptions): Promise<void> {
-    if (options !== undefined) checkWaitOptions(options);
+  /** Resolves once every item put has been marked done; with a `timeout`, rejects with `TimeoutError` when it passes first. */
+  async join(options?: WaitOptions): Promise<void> {
+    checkWaitOptions(options, 'options');
     const i32 = this.ring.i32;
-    if (Atomics.load(i32, H.UNFINISHED) === 0) return Promise.resolve();
-    return withDeadline(
-      async (onCancel) => {
-        let cancelled = false;
-        onCancel(() => {
-          cancelled = true;
-        });
-        while (!cancelled) {
-          const seq = Atomics.load(i32, H.JOIN_SEQ);
-          if (Atomics.load(i32, H.UNFINISHED) === 0) return;
-          await waitWord(i32, H.JOIN_SEQ, seq);
-        }
-      },
-      options,
-      'join',
-    );
+    if (Atomics.load(i32, H.UNFINISHED) === 0) return;
+    const done = await waitUntil(i32, H.JOIN_SEQ, -1, () => (Atomics.load(i32, H.UNFINISHED) === 0 ? true : undefined), options, () => false);
+    if (!done) throw new TimeoutError(`JoinableQueue.join() timed out after ${options?.timeout} ms`);
   }
 }
 

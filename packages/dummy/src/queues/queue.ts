@@ -1,4 +1,4 @@
-import { checkWaitOptions, StateError, type WaitOptions, withDeadline } from '@proc/core';
+import { checkWaitOptions, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
 import { Empty, Full } from '../errors.js';
 import { spinWhile, waitWord } from '../runtime/atomic-wait.js';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
@@ -14,14 +14,15 @@ export interface QueueOptions {
   bufferSize?: number;
 }
 
-export interface PutOptions extends WaitOptions {
-  /** `false`: throw `Full` at once instead of waiting. @default true */
+export interface QueueWaitOptions extends WaitOptions {
+  /** `false`: reject with `Full`/`Empty` at once instead of waiting. @default true */
   block?: boolean;
 }
 
-export interface GetOptions extends WaitOptions {
-  /** `false`: throw `Empty` at once instead of waiting. @default true */
-  block?: boolean;
+function checkQueueWait(options: QueueWaitOptions | undefined): void {
+  if (options === undefined) return;
+  checkWaitOptions(options, 'options');
+  if (options.block !== undefined && typeof options.block !== 'boolean') throw new TypeError('options.block must be a boolean');
 }
 
 const NONE = Symbol('none');
@@ -54,8 +55,12 @@ export class Queue<T = unknown> {
   }
 
   /** Puts `item`; waits while the queue is full unless `block: false` (then `Full`). */
-  async put(item: T, options?: PutOptions): Promise<void> {
-    if (options !== undefined) checkWaitOptions(options);
+  put(item: T, options?: QueueWaitOptions): Promise<void> {
+    checkQueueWait(options);
+    return this.#put(item, options);
+  }
+
+  async #put(item: T, options: QueueWaitOptions | undefined): Promise<void> {
     this.#checkOpen();
     const e = encode(item);
     if (e.size > this.#ring.maxPayload) {
@@ -75,6 +80,7 @@ export class Queue<T = unknown> {
         });
         for (;;) {
           const seq = Atomics.load(i32, H.TAKE_SEQ);
+          if (cancelled) return;
           if (this.#ring.tryPut(saved, this.#joinable) === 1) return;
           if (spinWhile(i32, H.TAKE_SEQ, seq, SPIN)) continue;
           Atomics.add(i32, H.PUT_WAITERS, 1);
@@ -88,7 +94,10 @@ export class Queue<T = unknown> {
       },
       options,
       'put',
-    );
+    ).catch((err: unknown) => {
+      // Python's put(timeout=...) raises Full.
+      throw err instanceof TimeoutError ? new Full(undefined, { cause: err }) : err;
+    });
   }
 
   /** Python's `put_nowait`: `put(item, { block: false })`. */
@@ -97,9 +106,12 @@ export class Queue<T = unknown> {
   }
 
   /** Takes the oldest item; waits while the queue is empty unless `block: false` (then `Empty`). */
-  async get(options?: GetOptions): Promise<T> {
-    if (options !== undefined) checkWaitOptions(options);
-    this.#checkOpen();
+  get(options?: QueueWaitOptions): Promise<T> {
+    checkQueueWait(options);
+    return this.#get(options);
+  }
+
+  async #get(options: QueueWaitOptions | undefined): Promise<T> {
     const ring = this.#ring;
     const v = ring.tryTake(NONE);
     if (v !== NONE) return v as T;
@@ -128,7 +140,10 @@ export class Queue<T = unknown> {
       },
       options,
       'get',
-    );
+    ).catch((err: unknown) => {
+      // Python's get(timeout=...) raises Empty.
+      throw err instanceof TimeoutError ? new Empty(undefined, { cause: err }) : err;
+    });
   }
 
   /** Python's `get_nowait`: `get({ block: false })`. */
@@ -136,38 +151,42 @@ export class Queue<T = unknown> {
     return this.get({ block: false });
   }
 
-  /** Items in the queue now (exact: the count is shared memory). */
-  qsize(): number {
+  /** Items in the queue now (exact at that instant: the count is shared memory). */
+  async qsize(): Promise<number> {
     return this.#ring.count();
   }
 
-  empty(): boolean {
+  async empty(): Promise<boolean> {
     return this.#ring.count() === 0;
   }
 
-  full(): boolean {
+  async full(): Promise<boolean> {
     const max = this.maxsize;
     return max > 0 && this.#ring.count() >= max;
   }
 
-  /** This handle will put and get no more (Python's `close()`); other handles are unaffected. Idempotent. */
-  close(): void {
+  /**
+   * Python's `close()`: this handle will put no more (`StateError`). What it put is already in
+   * shared memory. Other handles and gets are unaffected. Idempotent.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
   }
 
   /** Python's `join_thread()`: there is no feeder thread; every put is already in shared memory. */
   async joinThread(): Promise<void> {}
 
-  /** Python's `cancel_join_thread()`: nothing to cancel (see `joinThread`). */
-  cancelJoinThread(): void {}
-
-  /** Yields items as they arrive, without end (break out of the loop to stop). */
+  /** `for await (const item of queue)`: gets items until you `break` (forever otherwise). */
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     for (;;) yield await this.get();
   }
 
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   #checkOpen(): void {
-    if (this.#closed) throw new StateError('Queue is closed');
+    if (this.#closed) throw new StateError('This queue handle is closed: it puts no more');
   }
 
   /** @internal for JoinableQueue */

@@ -1,28 +1,41 @@
+import { checkWaitOptions } from '@proc/core';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { Queue } from './queue.js';
 
-/** Python's `SimpleQueue`: `put`, `get`, `empty`, `close`; unbounded. */
-export class SimpleQueue<T = unknown> {
+let adopting: Queue | undefined;
+
+/** Python's `SimpleQueue`: an unbounded queue with `put`, `get`, `empty` and `close`. */
+export class SimpleQueue<T = unknown> implements AsyncIterable<T> {
   readonly #queue: Queue<T>;
 
-  constructor(queue?: Queue<T>) {
-    this.#queue = queue instanceof Queue ? queue : new Queue<T>();
+  constructor() {
+    this.#queue = (adopting as Queue<T> | undefined) ?? new Queue<T>();
+    adopting = undefined;
   }
 
   put(item: T): Promise<void> {
     return this.#queue.put(item);
   }
 
-  get(): Promise<T> {
-    return this.#queue.get();
+  get(options?: { signal?: AbortSignal }): Promise<T> {
+    checkWaitOptions(options, 'options');
+    return this.#queue.get({ signal: options?.signal });
   }
 
-  empty(): boolean {
+  empty(): Promise<boolean> {
     return this.#queue.empty();
   }
 
-  close(): void {
-    this.#queue.close();
+  close(): Promise<void> {
+    return this.#queue.close();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for (;;) yield await this.#queue.get();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   [kShare](): Shared {
@@ -30,4 +43,7 @@ export class SimpleQueue<T = unknown> {
   }
 }
 
-registerShareable('SimpleQueue', (queue: Queue) => new SimpleQueue(queue));
+registerShareable('SimpleQueue', (queue: Queue) => {
+  adopting = queue;
+  return new SimpleQueue();
+});

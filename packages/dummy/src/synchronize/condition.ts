@@ -1,4 +1,4 @@
-import { abortError, checkWaitOptions, StateError } from '@proc/core';
+import { checkWaitOptions, StateError } from '@proc/core';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { Acquirable, type AcquireOptions } from './acquirable.js';
 import { Lock, RLock, takeShared, withShared } from './lock.js';
@@ -54,32 +54,23 @@ export class Condition extends Acquirable {
     const ticket = Atomics.add(i32, C.NEXT_TICKET, 1);
     const depth = word.releaseAll();
     let notified = false;
-    let aborted = false;
+    let failure: unknown;
     try {
       notified = await waitUntil(
         i32,
         C.NOTIFIED,
         -1,
         () => (Atomics.load(i32, C.NOTIFIED) > ticket ? true : undefined),
-        { timeout: options?.timeout ?? null },
+        { timeout: options?.timeout ?? null, signal: options?.signal },
         () => false,
-      ).then((v) => v);
-      if (options?.signal) {
-        // (A signal aborts the wait below; see the race with the waitUntil above.)
-      }
-    } finally {
-      for (;;) {
-        try {
-          await word.acquire(undefined);
-          break;
-        } catch {
-          // Abandoned by a dead owner: it is ours now, which is what a waiter needs.
-          break;
-        }
-      }
-      word.restore(depth);
+      );
+    } catch (err) {
+      failure = err;
     }
-    if (aborted) throw abortError(options?.signal as AbortSignal);
+    // Hold the lock again, whatever ended the wait (an abandoned lock is ours all the same).
+    await word.acquire(undefined).catch(() => {});
+    word.restore(depth);
+    if (failure !== undefined) throw failure;
     return notified;
   }
 

@@ -32,11 +32,6 @@ export function currentOwner(): number {
 }
 
 /** Runs `fn` as a new owner (see @proc/processing's `ownerScope`). */
-export function ownerScope<T>(fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError('ownerScope(fn): fn must be a function');
-  const st = state();
-  return st.als.run({ id: st.next++ }, fn);
-}
 
 /** This thread, as stored in a lock word (0 means free). */
 export const me = threadId + 1;

@@ -6,7 +6,7 @@
  */
 import { AbortError, deserialize, preloadModules, serialize } from '@proc/core';
 import { ManagerGoneError, ProtocolError } from '../errors.js';
-import { connect } from '../transport/net-channel.js';
+import { connect } from '../transport/index.js';
 import type { Channel } from '../transport/transport.js';
 import { type Address, type ClientMessage, type ControlOp, type ServerMessage, Tag } from '../wire/messages.js';
 import { clientCodecContext } from './codec-context.js';

@@ -12,7 +12,7 @@ import {
   UnknownMethodError,
   UnknownTypeError,
 } from '../errors.js';
-import { listen } from '../transport/net-channel.js';
+import { listen } from '../transport/index.js';
 import type { Channel, ChannelListener } from '../transport/transport.js';
 import { type Address, type ClientMessage, type ServerMessage, Tag, type Token } from '../wire/messages.js';
 import { setCurrentCall } from './call-context.js';

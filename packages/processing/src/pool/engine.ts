@@ -43,6 +43,8 @@ export interface EngineOptions {
  */
 const AHEAD_MICROS = 5000;
 const MAX_AHEAD_TASKS = 512;
+/** Items per tasks frame (a larger chunk travels alone). */
+const FRAME_ITEMS = 4096;
 /** Workers that die before they are ready, in a row, before the pool gives up (no crash loop). */
 const BOOT_FAILURE_LIMIT = 3;
 /** How long a worker gets to answer the cancel of a task it runs before it is killed. */
@@ -254,6 +256,7 @@ export class PoolEngine {
   async stopForExit(): Promise<void> {
     this.#silent = true;
     this.state = PoolState.Terminate;
+    this.#keepAlive.ref();
     for (const w of this.#workers.values()) w.kill('the parent got SIGINT', 'SIGTERM', TERMINATE_GRACE_MS);
     this.#checkIdle();
     await this.#ended;
@@ -577,7 +580,24 @@ export class PoolEngine {
       this.#queue = this.#queue.slice(this.#qHead);
       this.#qHead = 0;
     }
-    for (let k = 0; k < ready.length; k++) if (batches[k].length > 0) this.#send(ready[k], batches[k]);
+    // Frames of at most FRAME_ITEMS items, sent to the workers in turn: a worker starts on its
+    // first chunk while the pool still encodes the next ones (large chunks pipeline).
+    const cursors = batches.map(() => 0);
+    let more = true;
+    while (more) {
+      more = false;
+      for (let k = 0; k < ready.length; k++) {
+        const batch = batches[k];
+        let i = cursors[k];
+        if (i >= batch.length) continue;
+        const start = i;
+        let items = 0;
+        while (i < batch.length && (i === start || items + batch[i].items <= FRAME_ITEMS)) items += batch[i++].items;
+        cursors[k] = i;
+        this.#send(ready[k], start === 0 && i === batch.length ? batch : batch.slice(start, i));
+        if (i < batch.length) more = true;
+      }
+    }
   }
 
   /** The next task still waiting (skipping withdrawn ones). */

@@ -61,7 +61,7 @@ export class IMapIterator<R> implements AsyncIterableIterator<R>, TaskOwner {
     this.#kind = options.kind;
     this.#chunksize = options.chunksize;
     this.#ordered = options.ordered;
-    this.#window = Math.max(16, engine.processes * 32);
+    this.#window = Math.max(8, engine.processes * 16);
     const it = options.iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>>;
     const syncIt = it[Symbol.iterator];
     if (typeof syncIt === 'function') this.#sync = syncIt.call(it);

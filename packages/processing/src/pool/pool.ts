@@ -91,6 +91,12 @@ export interface PoolOptions<I extends AnyFunction = AnyFunction> {
 type Input<T> = Iterable<T> | AsyncIterable<T>;
 
 const poolDir = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * A pool nobody can reach any more can get no new calls: it is closed, so its workers exit once
+ * the work already asked for is done (Python's pool finalizer terminates; closing is safe even
+ * while a call's promise is still awaited).
+ */
+const unreachable = new FinalizationRegistry<PoolEngine>((engine) => engine.close());
 const skipDirs = [poolDir];
 
 /**
@@ -152,10 +158,11 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
       tsLoader: resolveTsx(hint),
       preload: [],
     });
+    unreachable.register(this, this.#engine);
   }
 
   /** `fn(...args)` in a worker. */
-  apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: CallOptions): Promise<Awaited<R>> {
+  apply<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, args?: A, options?: CallOptions): Promise<Awaited<R>> {
     const fnEntry = this.#locate(fn, options);
     const call = this.#single(fnEntry, args, options);
     return call.promise as Promise<Awaited<R>>;
@@ -163,7 +170,7 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
 
   /** `fn(...args)` in a worker, as an `AsyncResult`. */
   applyAsync<A extends unknown[], R>(
-    fn: (...args: A) => R,
+    fn: (...args: A) => R | Promise<R>,
     args?: A,
     options?: AsyncCallOptions<Awaited<R>>,
   ): AsyncResult<Awaited<R>> {
@@ -173,24 +180,24 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
   }
 
   /** `fn(x)` for every item, in chunks; resolves to the results in input order. */
-  map<T, R>(fn: (x: T) => R, iterable: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
+  map<T, R>(fn: (x: T) => R | Promise<R>, iterable: Input<T>, options?: MapOptions): Promise<Awaited<R>[]> {
     const fnEntry = this.#locate(fn, options);
     return this.#map(fnEntry, TaskKind.Map, iterable, options) as Promise<Awaited<R>[]>;
   }
 
-  mapAsync<T, R>(fn: (x: T) => R, iterable: Input<T>, options?: MapAsyncOptions<Awaited<R>[]>): AsyncResult<Awaited<R>[]> {
+  mapAsync<T, R>(fn: (x: T) => R | Promise<R>, iterable: Input<T>, options?: MapAsyncOptions<Awaited<R>[]>): AsyncResult<Awaited<R>[]> {
     const fnEntry = this.#locate(fn, options);
     return this.#result(this.#map(fnEntry, TaskKind.Map, iterable, options) as Promise<Awaited<R>[]>, options);
   }
 
   /** `fn(...args)` for every argument list. */
-  starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: Input<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+  starmap<A extends unknown[], R>(fn: (...args: A) => R | Promise<R>, iterable: Input<A>, options?: MapOptions): Promise<Awaited<R>[]> {
     const fnEntry = this.#locate(fn, options);
     return this.#map(fnEntry, TaskKind.Starmap, iterable, options) as Promise<Awaited<R>[]>;
   }
 
   starmapAsync<A extends unknown[], R>(
-    fn: (...args: A) => R,
+    fn: (...args: A) => R | Promise<R>,
     iterable: Input<A>,
     options?: MapAsyncOptions<Awaited<R>[]>,
   ): AsyncResult<Awaited<R>[]> {
@@ -202,12 +209,12 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
    * Results in input order, as an async iterator that reads `iterable` (sync or async) lazily:
    * a consumer that does not pull holds the input back. @default chunksize 1
    */
-  imap<T, R>(fn: (x: T) => R, iterable: Input<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
+  imap<T, R>(fn: (x: T) => R | Promise<R>, iterable: Input<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
     return this.#imap(fn, iterable, options, true) as IMapIterator<Awaited<R>>;
   }
 
   /** As `imap`, in the order results arrive. */
-  imapUnordered<T, R>(fn: (x: T) => R, iterable: Input<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
+  imapUnordered<T, R>(fn: (x: T) => R | Promise<R>, iterable: Input<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
     return this.#imap(fn, iterable, options, false) as IMapIterator<Awaited<R>>;
   }
 

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { constants } from 'node:os';
 import { Process, type StartMethod } from '@proc/core';
-import { type FunctionDefinition, frame, jsonFrame, ToWorker, u32Frame } from './protocol.js';
+import { type FunctionDefinition, frame, frameHeader, jsonFrame, ToWorker, u32Frame } from './protocol.js';
 import { StderrTail } from './stderr-tail.js';
 import type { Task } from './task.js';
 import { poolWorker, type WorkerConfig } from './worker-main.js';
@@ -181,7 +181,13 @@ export class WorkerHandle {
   }
 
   sendTasks(body: Uint8Array): void {
-    this.write(frame(ToWorker.Tasks, body));
+    const s = this.socket;
+    if (!s || s.destroyed) return;
+    // Header and body in one writev, without copying the body into a new frame buffer.
+    s.cork();
+    s.write(frameHeader(ToWorker.Tasks, body.byteLength));
+    s.write(body);
+    s.uncork();
   }
 
   /** `stop`: if the task is running, the worker says so (and is replaced); else it only drops a queued one. */

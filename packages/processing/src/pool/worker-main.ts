@@ -14,6 +14,7 @@ import {
   FrameReader,
   type FunctionDefinition,
   frame,
+  frameHeader,
   jsonFrame,
   ResultStatus,
   TaskKind,
@@ -304,7 +305,9 @@ class PoolWorker {
       // Send results early (about half-way through what is queued) so that the pool refills
       // this worker while it still has work: no idle round trip between batches.
       const unsent = this.#out.length >> 2;
-      if (unsent >= 32 && unsent >= this.#queue.length - this.#head) this.#flush();
+      if ((unsent >= 32 && unsent >= this.#queue.length - this.#head) || (task.kind !== TaskKind.Apply && task.kind !== TaskKind.Item && (task.payload as unknown[]).length >= 1024)) {
+        this.#flush();
+      }
       if (performance.now() - sliceStart > SLICE_MS) {
         this.#flush();
         // Read what arrived meanwhile (cancels, more tasks) before the next slice.
@@ -350,7 +353,11 @@ class PoolWorker {
       }
       body = serialize(out);
     }
-    this.#socket.write(frame(ToPool.Results, body));
+    const socket = this.#socket;
+    socket.cork();
+    socket.write(frameHeader(ToPool.Results, body.byteLength));
+    socket.write(body);
+    socket.uncork();
   }
 
   #leftRejection(): { error: unknown } | undefined {

@@ -1,5 +1,5 @@
 import { abortError, checkWaitOptions } from '@proc/core';
-import { type AcquireOptions, Acquirable } from './acquirable.js';
+import { Acquirable, type AcquireOptions } from './acquirable.js';
 import { attachingRef, internalsOf } from './base.js';
 import { Lock, RLock } from './lock.js';
 import { currentOwner } from './owner.js';

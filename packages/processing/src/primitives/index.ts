@@ -3,7 +3,7 @@
  * hosts it (in a worker thread of its own), others reach it over an authenticated Unix socket.
  * See docs/primitives-design.md.
  */
-export { type Held, type AcquireOptions } from './acquirable.js';
+export type { AcquireOptions, Held } from './acquirable.js';
 export { Barrier } from './barrier.js';
 export { Condition, type ConditionWaitOptions } from './condition.js';
 export { BrokenBarrierError, Empty, Full, HostGoneError, LockAbandonedError } from './errors.js';

@@ -1,5 +1,5 @@
 import { checkWaitOptions } from '@proc/core';
-import { type AcquireOptions, Acquirable } from './acquirable.js';
+import { Acquirable, type AcquireOptions } from './acquirable.js';
 import { LockCore } from './client/lock-core.js';
 import { currentOwner } from './owner.js';
 

@@ -15,7 +15,7 @@ export const LENGTH = 4;
 export const MAX_FRAME = 1 << 30;
 
 /** Every op of the protocol. Client-to-host ops first, then host-to-client. */
-export const enum Op {
+export enum Op {
   // client -> host
   Create = 1,
   /** A put covered by a credit (no reply). payload: item */

@@ -3,8 +3,9 @@
  * args, or inside a queued item) imports this module and calls `rebuildPrimitive(state)`,
  * which attaches to the same host. Grandchildren work the same way: the state names the host.
  */
-import { attach, type PrimitiveRef } from './base.js';
+
 import { Barrier } from './barrier.js';
+import { attach, type PrimitiveRef } from './base.js';
 import { Condition } from './condition.js';
 import { Event } from './event.js';
 import { Lock, RLock } from './lock.js';

@@ -1,5 +1,5 @@
+import { Acquirable, type AcquireOptions } from './acquirable.js';
 import { attachingRef } from './base.js';
-import { type AcquireOptions, Acquirable } from './acquirable.js';
 import type { Channel } from './client/channel.js';
 import { acquireArgs } from './client/lock-core.js';
 import { checkAcquire } from './lock.js';

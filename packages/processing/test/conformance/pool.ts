@@ -63,7 +63,9 @@ export function definePoolSuite(api: Api, caps: PoolCaps): void {
       const m = await p.map(tasks.square, xs);
       expectTypeOf(m).toEqualTypeOf<number[]>();
       expect(m).toEqual(xs.map((x) => x * x));
-      expect(await p.map(tasks.slowSquare, xs, { chunksize: 7 })).toEqual(xs.map((x) => x * x));
+      const slow = await p.map(tasks.slowSquare, xs, { chunksize: 7 });
+      expectTypeOf(slow).toEqualTypeOf<number[]>();
+      expect(slow).toEqual(xs.map((x) => x * x));
       expect(await p.map(tasks.square, xs, { chunksize: 1 })).toEqual(xs.map((x) => x * x));
       expect(await p.map(tasks.square, [])).toEqual([]);
       const s = await p.starmap(tasks.add, [

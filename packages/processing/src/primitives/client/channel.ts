@@ -88,6 +88,45 @@ export abstract class Channel {
     }
   }
 
+  /**
+   * Sends one frame and writes it at once when nothing else is waiting to go (the common case
+   * of `await q.put(x)` in a loop); resolves `true` when the kernel took it (or the host thread
+   * has it) right away. Otherwise the frame joins the batch of this tick.
+   */
+  sendNow(op: Op, prim: number, req: number, a: number, b: number, c: number, payload?: Uint8Array): true | Promise<void> {
+    if (this.#gone) throw this.#gone;
+    if (this.#scheduled || this.#immediate || !this.ready || this.#writer.length > 0 || this.#writing) {
+      this.send(op, prim, req, a, b, c, payload);
+      return this.flushed();
+    }
+    this.#writer.frame(op, prim, req, a, b, c, payload);
+    const buf = this.#writer.take();
+    this.#writing = true;
+    let settle: ((err?: Error | null) => void) | undefined;
+    let sync = true;
+    const done = (err?: Error | null) => {
+      this.#writing = false;
+      if (!sync) settle?.(err);
+    };
+    if (this.write(buf, done)) {
+      this.#writing = false;
+      return true;
+    }
+    sync = false;
+    this.#writer.detach();
+    this.#hold();
+    return new Promise<void>((resolve, reject) => {
+      settle = (err) => {
+        this.#unhold();
+        if (err) reject(err);
+        else resolve();
+      };
+    });
+  }
+
+  /** A direct write the kernel did not take at once is still draining. */
+  #writing = false;
+
   #immediate: NodeJS.Immediate | undefined;
   #flushNow = () => this.flush();
 

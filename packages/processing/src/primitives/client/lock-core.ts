@@ -17,6 +17,8 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
+const resolved = Promise.resolve();
+
 export function acquireArgs(options: AcquireOptions): { a: number; b: number } {
   const block = options.block ?? true;
   return { a: block ? (options.timeout ?? -1) : 0, b: block ? 1 : 0 };
@@ -58,15 +60,23 @@ export class LockCore implements Core {
     return true;
   }
 
-  async release(owner: number): Promise<void> {
+  /**
+   * When this process holds the lock (its own bookkeeping says so), the host cannot refuse the
+   * release: it resolves once the frame is with the kernel (or the host thread), with no round
+   * trip. Otherwise (a Lock released by a process that did not acquire it) the host answers.
+   */
+  release(owner: number): Promise<void> {
+    if (this.#ch.gone) return Promise.reject(this.#ch.gone);
+    let mine = false;
     if (this.#recursive) {
       const n = this.held.get(owner);
-      if (!n) throw new StateError('cannot release an RLock this owner did not acquire');
+      if (!n) return Promise.reject(new StateError('cannot release an RLock this owner did not acquire'));
       if (n > 1) {
         this.held.set(owner, n - 1);
-        return;
+        return resolved;
       }
       this.held.delete(owner);
+      mine = true;
     } else {
       // A Lock may be released by any task or process (Python's rule).
       const who = this.held.has(owner) ? owner : this.held.keys().next().value;
@@ -74,13 +84,16 @@ export class LockCore implements Core {
         const n = this.held.get(who) as number;
         if (n > 1) this.held.set(who, n - 1);
         else this.held.delete(who);
+        mine = true;
       }
     }
-    await this.#ch.call(Op.Release, this.#prim, 0, 0, owner);
+    if (!mine) return this.#ch.call(Op.Release, this.#prim, 0, 0, owner).then(() => {});
+    if (this.#ch.local) {
+      this.#ch.send(Op.Release, this.#prim, 0, 0, 0, owner);
+      return resolved;
+    }
+    const sent = this.#ch.sendNow(Op.Release, this.#prim, 0, 0, 0, owner);
+    return sent === true ? resolved : sent;
   }
 
-  /** The host released the lock for us (a Condition wait) and gave it back: nothing to do here. */
-  owns(owner: number): boolean {
-    return (this.held.get(owner) ?? 0) > 0;
-  }
 }

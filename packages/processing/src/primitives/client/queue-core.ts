@@ -11,7 +11,7 @@
  *   the same tick, before user code sees the item; a killed consumer's unacked items go back to
  *   the queue when the host sees its connection close.
  */
-import { abortError, deserialize, deserializeAsync, serialize, StateError } from '@proc/core';
+import { abortError, deserialize, deserializeAsync, StateError, serialize } from '@proc/core';
 import { Empty, Full } from '../errors.js';
 import { Deque, idsPayload, Op } from '../protocol.js';
 import type { Channel, Core } from './channel.js';
@@ -54,7 +54,7 @@ export class QueueCore implements Core {
   constructor(channel: Channel, prim: number, maxsize: number) {
     this.#ch = channel;
     this.#prim = prim;
-    this.maxsize = maxsize > 0 ? maxsize : 0;
+    this.maxsize = Math.max(0, maxsize);
   }
 
   onFrame(op: Op, _req: number, a: number, _b: number, _c: number, payload: Buffer): void {
@@ -101,10 +101,14 @@ export class QueueCore implements Core {
     }
     if (this.maxsize === 0 || (this.#credit > 0 && this.#putWaits === 0)) {
       if (this.maxsize !== 0) this.#credit--;
-      this.#ch.send(Op.Put, this.#prim, 0, 0, 0, 0, bytes, true);
       // To this process's own host thread: it is with the host once queued here (they live and
       // die together). To another process: once the kernel has it.
-      return this.#ch.local ? resolved : this.#ch.flushed();
+      if (this.#ch.local) {
+        this.#ch.send(Op.Put, this.#prim, 0, 0, 0, 0, bytes, true);
+        return resolved;
+      }
+      const sent = this.#ch.sendNow(Op.Put, this.#prim, 0, 0, 0, 0, bytes);
+      return sent === true ? resolved : sent;
     }
     return this.#putWait(bytes, options);
   }

@@ -62,7 +62,7 @@ export class QueueState implements PrimState {
 
   constructor(id: number, maxsize: number) {
     this.#id = id;
-    this.#maxsize = maxsize > 0 ? maxsize : 0;
+    this.#maxsize = Math.max(0, maxsize);
   }
 
   #room(): boolean {
@@ -80,7 +80,7 @@ export class QueueState implements PrimState {
           }
         }
         this.#enqueue(payload);
-        this.#serveGetters();
+        this.#serveSoon();
         return;
       }
       case Op.PutWait: {
@@ -88,7 +88,7 @@ export class QueueState implements PrimState {
           this.#enqueue(payload);
           const grant = this.#grant(conn);
           if (!conn.closed) conn.send(Op.PutOk, this.#id, req, 0, grant, 0);
-          this.#serveGetters();
+          this.#serveSoon();
           return;
         }
         if (b === 0 || a === 0) {
@@ -202,6 +202,21 @@ export class QueueState implements PrimState {
     this.#consumers.delete(conn);
     this.#servePutters();
     this.#serveGetters();
+  }
+
+  #serveScheduled = false;
+
+  /**
+   * Serves waiting getters once the frames that arrived together are all queued, so a waiting
+   * consumer gets them in one delivery rather than the first alone.
+   */
+  #serveSoon(): void {
+    if (this.#serveScheduled) return;
+    this.#serveScheduled = true;
+    queueMicrotask(() => {
+      this.#serveScheduled = false;
+      this.#serveGetters();
+    });
   }
 
   #enqueue(item: Buffer): void {

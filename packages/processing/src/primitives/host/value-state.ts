@@ -1,6 +1,6 @@
 import { Op } from '../protocol.js';
-import { type Conn, fail, type PrimState, reply } from './conn.js';
 import { decodeValues, encodeValues, typedArrayFor } from '../typecodes.js';
+import { type Conn, fail, type PrimState, reply } from './conn.js';
 
 /** Host side of Value and SharedArray: a typed array of the typecode (C-like wrapping on store). */
 export class ValueState implements PrimState {

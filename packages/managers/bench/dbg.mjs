@@ -1,0 +1,13 @@
+import { Server } from '../dist/server/server.js';
+import { randomBytes } from 'node:crypto';
+const key = randomBytes(8);
+const s = new Server({ authkey: key });
+console.log('listening at', await s.listen());
+const { ManagerClient } = await import('../dist/client/manager-client.js');
+const c = new ManagerClient(s.address, key);
+const t = setTimeout(() => console.log('timeout'), 5000);
+await c.connect();
+console.log('connected', c.serverId);
+console.log(await c.control('ping'));
+clearTimeout(t);
+await s.shutdown();

@@ -1,0 +1,15 @@
+import { Listener, Client } from '@proc/connection';
+import { randomBytes } from 'node:crypto';
+const key = randomBytes(8);
+const l = new Listener(null, { authkey: key });
+await l.listening;
+console.log('addr', l.address);
+const acc = l.accept().then((c) => { console.log('accepted'); return c; }, (e) => console.log('accept err', e));
+const c = await Client(l.address, { authkey: key });
+console.log('client connected');
+const sc = await acc;
+await sc.sendBytes(Buffer.from('hello'));
+console.log('got', String(await c.recvBytes()));
+await c.sendBytes(Buffer.from('back'));
+console.log('got', String(await sc.recvBytes()));
+c.close(); sc.close(); l.close();

@@ -1,0 +1,11 @@
+import { Listener, Client } from '@proc/connection';
+import { randomBytes } from 'node:crypto';
+const key = randomBytes(8);
+const l = new Listener(null, { authkey: key });
+await l.listening;
+(async () => { const sc = await l.accept(); console.log('accepted'); sc.sendBytes(Buffer.from('hello')).then(() => console.log('sent')); const r = sc.recvBytes(); console.log('srv got', String(await r)); })();
+const c = await Client(l.address, { authkey: key });
+console.log('client connected');
+await Promise.resolve();
+console.log('got', String(await c.recvBytes()));
+await c.sendBytes(Buffer.from('x'));
