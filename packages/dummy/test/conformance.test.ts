@@ -11,8 +11,8 @@ import { describe, it } from 'vitest';
 
 const dir = new URL('../../processing/test/conformance/', import.meta.url);
 const caps = { processes: false, signals: false, pid: false };
-/** Fixtures the suites start import the backend by this specifier. */
-const options = { backend: '@proc/dummy' };
+/** Fixtures the suites start import the backend by this specifier: a URL, since packages/processing does not depend on @proc/dummy. */
+const options = { backend: import.meta.resolve('@proc/dummy') };
 
 const files = fs.existsSync(fileURLToPath(dir))
   ? fs.readdirSync(fileURLToPath(dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))

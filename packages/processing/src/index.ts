@@ -11,7 +11,6 @@ export {
   cpuCount,
   currentProcess,
   getAllStartMethods,
-  getContext,
   getStartMethod,
   isMainProcess,
   logToStderr,
@@ -20,11 +19,29 @@ export {
   ProcessError,
   ProcError,
   SerializationError,
+  setForkserverSpares,
   setStartMethod,
   StateError,
+  TargetNotFoundError,
   TimeoutError,
   type ProcessOptions,
   type StartMethod,
 } from '@proc/core';
+export {
+  AuthenticationError,
+  BufferTooShort,
+  Client,
+  Connection,
+  EOFError,
+  Listener,
+  Pipe,
+  wait,
+  type Address,
+  type ClientOptions,
+  type ListenerOptions,
+  type PipeOptions,
+} from '@proc/connection';
+export { BaseManager, Manager, SyncManager, type ManagerOptions } from '@proc/managers';
+export { type Context, getContext } from './context.js';
 export * from './primitives/index.js';
 export * from './pool/index.js';
