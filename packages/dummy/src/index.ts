@@ -4,6 +4,17 @@
  * both (identity, errors, Listener/Client) is re-exported from the lower packages; the rest is
  * this package's own thread implementation of the same interfaces.
  */
+
+export {
+  AuthenticationError,
+  BufferTooShort,
+  Client,
+  type ClientOptions,
+  ConnectionClosedError,
+  EOFError,
+  Listener,
+  type ListenerOptions,
+} from '@proc/connection';
 export {
   AbortError,
   activeChildren,
@@ -15,49 +26,39 @@ export {
   getStartMethod,
   isMainProcess,
   logToStderr,
-  parentProcess,
-  ProcessError,
   ProcError,
+  ProcessError,
+  parentProcess,
   SerializationError,
-  setStartMethod,
-  StateError,
-  TimeoutError,
   type StartMethod,
+  StateError,
+  setStartMethod,
+  TimeoutError,
 } from '@proc/core';
 export { ownerScope } from '@proc/processing';
-export * from './errors.js';
-export { getContext, type ThreadContext } from './process/context.js';
-export { Process, type ProcessOptions, type ProcessEvents } from './process/process.js';
-export { Queue, type QueueOptions, type QueueWaitOptions } from './queues/queue.js';
-export { JoinableQueue } from './queues/joinable-queue.js';
-export { SimpleQueue } from './queues/simple-queue.js';
-export type { AcquireOptions, Held } from './synchronize/acquirable.js';
-export { Lock, RLock } from './synchronize/lock.js';
-export { Semaphore, BoundedSemaphore } from './synchronize/semaphore.js';
-export { Condition, type ConditionWaitOptions } from './synchronize/condition.js';
-export { Event } from './synchronize/event.js';
-export { Barrier } from './synchronize/barrier.js';
-export { SharedArray, Value, type Typecode, type TypecodeOrType, type ValueOptions } from './synchronize/value.js';
 export { Connection, Pipe, type PipeOptions, type RecvBytesOptions } from './connection/connection.js';
+export * from './errors.js';
 export { Manager, SyncManager } from './managers/manager.js';
+export { AsyncResult } from './pool/async-result.js';
+export { PoolBrokenError, PoolTerminatedError, WorkerLostError } from './pool/errors.js';
+export { IMapIterator } from './pool/imap-iterator.js';
 export {
+  type ApplyAsyncOptions,
+  type CallOptions,
+  type MapAsyncOptions,
+  type MapOptions,
   Pool,
   type PoolOptions,
-  type CallOptions,
-  type MapOptions,
-  type ApplyAsyncOptions,
-  type MapAsyncOptions,
 } from './pool/pool.js';
-export { AsyncResult } from './pool/async-result.js';
-export { IMapIterator } from './pool/imap-iterator.js';
-export { WorkerLostError, PoolBrokenError, PoolTerminatedError } from './pool/errors.js';
-export {
-  AuthenticationError,
-  BufferTooShort,
-  Client,
-  ConnectionClosedError,
-  EOFError,
-  Listener,
-  type ClientOptions,
-  type ListenerOptions,
-} from '@proc/connection';
+export { getContext, type ThreadContext } from './process/context.js';
+export { Process, type ProcessEvents, type ProcessOptions } from './process/process.js';
+export { JoinableQueue } from './queues/joinable-queue.js';
+export { Queue, type QueueOptions, type QueueWaitOptions } from './queues/queue.js';
+export { SimpleQueue } from './queues/simple-queue.js';
+export type { AcquireOptions, Held } from './synchronize/acquirable.js';
+export { Barrier } from './synchronize/barrier.js';
+export { Condition, type ConditionWaitOptions } from './synchronize/condition.js';
+export { Event } from './synchronize/event.js';
+export { Lock, RLock } from './synchronize/lock.js';
+export { BoundedSemaphore, Semaphore } from './synchronize/semaphore.js';
+export { SharedArray, type Typecode, type TypecodeOrType, Value, type ValueOptions } from './synchronize/value.js';

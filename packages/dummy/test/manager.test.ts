@@ -1,8 +1,8 @@
 import { Lock, Manager, Process, Queue } from '@proc/dummy';
 import { InvalidKeyError, KeyError } from '@proc/managers';
 import { describe, expect, it } from 'vitest';
-import * as targets from './fixtures/targets.ts';
-import { targetsUrl } from './helpers.ts';
+import * as targets from './fixtures/targets.js';
+import { targetsUrl } from './helpers.js';
 
 describe('Manager() inside the process', () => {
   it('dict, list, Namespace, Value, Array proxies with Promise-returning methods', async () => {
@@ -22,7 +22,7 @@ describe('Manager() inside the process', () => {
     await l.append(3);
     expect(await l.copy()).toEqual([1, 2, 3]);
     expect(await l.pop()).toBe(3);
-    const ns = await m.Namespace({ x: 1 });
+    const ns = await m.Namespace<Record<string, number>>({ x: 1 });
     await ns.set('y', 2);
     expect(await ns.toObject()).toEqual({ x: 1, y: 2 });
     const val = await m.Value('i', 5);

@@ -1,7 +1,7 @@
 import { BufferTooShort, ConnectionClosedError, EOFError, Pipe, Process, Queue } from '@proc/dummy';
 import { describe, expect, it } from 'vitest';
-import * as targets from './fixtures/targets.ts';
-import { targetsUrl } from './helpers.ts';
+import * as targets from './fixtures/targets.js';
+import { targetsUrl } from './helpers.js';
 
 describe('Pipe over a MessageChannel', () => {
   it('send/recv values, sendBytes/recvBytes/recvBytesInto, poll, EOF after close', async () => {

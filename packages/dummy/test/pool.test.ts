@@ -1,7 +1,7 @@
 import { AbortError, AsyncResult, Pool, PoolBrokenError, PoolTerminatedError, StateError, TimeoutError, WorkerLostError } from '@proc/dummy';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as targets from './fixtures/targets.ts';
-import { targetsUrl } from './helpers.ts';
+import * as targets from './fixtures/targets.js';
+import { targetsUrl } from './helpers.js';
 
 const module = targetsUrl;
 const pools: Pool[] = [];

@@ -1,7 +1,7 @@
 import { ChildBootError, isMainProcess, Process, Queue } from '@proc/dummy';
 import { describe, expect, it } from 'vitest';
-import * as targets from './fixtures/targets.ts';
-import { targetsUrl } from './helpers.ts';
+import * as targets from './fixtures/targets.js';
+import { targetsUrl } from './helpers.js';
 
 const module = targetsUrl;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runNode } from './helpers.ts';
+import { runNode } from './helpers.js';
 
 const expected = `${[0, 1, 4, 9, 16, 25, 36, 49, 64, 81, 'STOP'].join('\n')}\n`;
 

@@ -1,7 +1,7 @@
-import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, LockAbandonedError, Manager, Process, RLock, Semaphore } from '@proc/dummy';
+import { Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Lock, LockAbandonedError, Manager, ownerScope, Process, RLock, Semaphore, SharedArray, StateError, Value } from '@proc/dummy';
 import { describe, expect, it } from 'vitest';
-import * as targets from './fixtures/targets.ts';
-import { targetsUrl } from './helpers.ts';
+import * as targets from './fixtures/targets.js';
+import { targetsUrl } from './helpers.js';
 
 const module = targetsUrl;
 
@@ -9,12 +9,12 @@ describe('locks and friends on shared memory', () => {
   it('Lock: acquire/release, non-blocking and timed acquire resolve false', async () => {
     const l = new Lock();
     expect(await l.acquire()).toBe(true);
-    expect(l.locked()).toBe(true);
     expect(await l.acquire({ block: false })).toBe(false);
     expect(await l.acquire({ timeout: 20 })).toBe(false);
-    l.release();
-    expect(l.locked()).toBe(false);
-    expect(() => l.release()).toThrow(RangeError);
+    await l.release();
+    expect(await l.acquire({ block: false })).toBe(true);
+    await l.release();
+    await expect(l.release()).rejects.toBeInstanceOf(RangeError);
   });
 
   it('Lock: many threads increment a shared counter without a lost update', async () => {
@@ -42,9 +42,11 @@ describe('locks and friends on shared memory', () => {
     await p.join();
     const err = await waiting.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LockAbandonedError);
-    expect(lock.locked()).toBe(true);
-    lock.release();
+    // The acquire that was told holds the lock.
+    expect(await ownerScope(() => lock.acquire({ block: false }))).toBe(false);
+    await lock.release();
     expect(await lock.acquire()).toBe(true);
+    await lock.release();
   });
 
   it('a thread that exits holding a Lock does not deadlock later acquirers', async () => {
@@ -53,18 +55,18 @@ describe('locks and friends on shared memory', () => {
     await p.start();
     await p.join();
     await expect(lock.acquire({ timeout: 5000 })).rejects.toBeInstanceOf(LockAbandonedError);
-    lock.release();
+    await lock.release();
   });
 
-  it('RLock: re-entrant for its owner thread', async () => {
+  it('RLock: re-entrant for its owner (thread and async context), refused to other owners', async () => {
     const r = new RLock();
     expect(await r.acquire()).toBe(true);
     expect(await r.acquire()).toBe(true);
-    r.release();
-    expect(r.locked()).toBe(true);
-    r.release();
-    expect(r.locked()).toBe(false);
-    expect(() => r.release()).toThrow(RangeError);
+    expect(await ownerScope(() => r.acquire({ block: false }))).toBe(false);
+    await expect(ownerScope(() => r.release())).rejects.toBeInstanceOf(StateError);
+    await r.release();
+    await r.release();
+    await expect(r.release()).rejects.toBeInstanceOf(StateError);
   });
 
   it('Semaphore and BoundedSemaphore', async () => {
@@ -72,12 +74,12 @@ describe('locks and friends on shared memory', () => {
     expect(await s.acquire()).toBe(true);
     expect(await s.acquire()).toBe(true);
     expect(await s.acquire({ block: false })).toBe(false);
-    s.release();
-    expect(s.getValue()).toBe(1);
+    await s.release();
+    expect(await s.getValue()).toBe(1);
     const b = new BoundedSemaphore(1);
     await b.acquire();
-    b.release();
-    expect(() => b.release()).toThrow(RangeError);
+    await b.release();
+    await expect(b.release()).rejects.toBeInstanceOf(RangeError);
   });
 
   it('Event set from a thread wakes a waiter here', async () => {
@@ -86,63 +88,85 @@ describe('locks and friends on shared memory', () => {
     const p = new Process({ target: targets.setEvent, args: [e], module });
     await p.start();
     expect(await e.wait({ timeout: 10_000 })).toBe(true);
-    expect(e.isSet()).toBe(true);
-    e.clear();
-    expect(e.isSet()).toBe(false);
+    expect(await e.isSet()).toBe(true);
+    await e.clear();
+    expect(await e.isSet()).toBe(false);
     await p.join();
   });
 
   it('Condition: notify wakes one waiter, notifyAll the rest, waitFor checks a predicate', async () => {
     const c = new Condition(new Lock());
     let woken = 0;
-    const waiter = async () => {
-      await c.acquire();
-      await c.wait();
-      woken++;
-      c.release();
-    };
+    let waiting = 0;
+    const waiter = () =>
+      ownerScope(async () => {
+        await c.acquire();
+        waiting++;
+        await c.wait();
+        woken++;
+        await c.release();
+      });
     const w1 = waiter();
     const w2 = waiter();
-    await new Promise((r) => setTimeout(r, 20));
+    while (waiting < 2) await new Promise((r) => setImmediate(r));
     await c.acquire();
-    c.notify();
-    c.release();
+    await c.notify();
+    await c.release();
     await Promise.race([w1, w2]);
     expect(woken).toBe(1);
     await c.acquire();
-    c.notifyAll();
-    c.release();
+    await c.notifyAll();
+    await c.release();
     await Promise.all([w1, w2]);
     expect(woken).toBe(2);
     let flag = false;
-    setTimeout(async () => {
-      await c.acquire();
-      flag = true;
-      c.notifyAll();
-      c.release();
+    setTimeout(() => {
+      void ownerScope(async () => {
+        await c.acquire();
+        flag = true;
+        await c.notifyAll();
+        await c.release();
+      });
     }, 10);
     await c.acquire();
     expect(await c.waitFor(() => flag, { timeout: 5000 })).toBe(true);
-    c.release();
+    await c.release();
   });
 
   it('Barrier across threads, abort() breaks it', async () => {
     const { Queue } = await import('@proc/dummy');
-    const b = new Barrier(3);
+    let actions = 0;
+    const b = new Barrier(3, () => {
+      actions++;
+    });
     const q = new Queue();
     const ps = [0, 1].map(() => new Process({ target: targets.waitBarrier, args: [b, q], module }));
     for (const p of ps) await p.start();
     const mine = await b.wait();
     const all = [mine, await q.get(), await q.get()].sort();
     expect(all).toEqual([0, 1, 2]);
+    expect(actions).toBe(1);
     for (const p of ps) await p.join();
     const b2 = new Barrier(2);
     const w = b2.wait();
-    b2.abort();
+    await b2.abort();
     await expect(w).rejects.toBeInstanceOf(BrokenBarrierError);
-    expect(b2.broken).toBe(true);
-    b2.reset();
-    expect(b2.broken).toBe(false);
+    expect(await b2.broken()).toBe(true);
+    await b2.reset();
+    expect(await b2.broken()).toBe(false);
     await expect(b2.wait({ timeout: 20 })).rejects.toBeInstanceOf(BrokenBarrierError);
+  });
+
+  it('Value and SharedArray live in shared memory and travel to threads', async () => {
+    const v = new Value('i', 0);
+    const a = new SharedArray('d', [1, 2]);
+    const ps = [0, 1, 2].map(() => new Process({ target: targets.bump, args: [v, a, 50], module }));
+    for (const p of ps) await p.start();
+    for (const p of ps) await p.join();
+    expect(await v.get()).toBe(150);
+    expect(await a.toArray()).toEqual([151, 2]);
+    const big = new Value('q', 2n ** 62n, { lock: false });
+    expect(await big.get()).toBe(2n ** 62n);
+    expect(() => big.getLock()).toThrow(TypeError);
   });
 });

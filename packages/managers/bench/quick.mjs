@@ -1,6 +1,11 @@
 const { Manager } = await import('@proc/managers');
-const t=performance.now(); const m = await Manager(); console.log('ready', performance.now()-t);
-const d = await m.dict(); await d.set('x',1); console.log(await d.get('x'));
-let t0=performance.now(); for (let i=0;i<5000;i++) await d.get('x'); console.log('seq', 5000/((performance.now()-t0)/1000));
-t0=performance.now(); await Promise.all(Array.from({length:20000},()=>d.get('x'))); console.log('pipe', 20000/((performance.now()-t0)/1000));
+const m = await Manager();
+const d = await m.dict(); await d.set('x',1);
+for (let i=0;i<3000;i++) await d.get('x');
+const N = 20000;
+const s0 = (await m.debugInfo()).cpu; const c0 = process.cpuUsage();
+for (let i=0;i<N;i++) await d.get('x');
+const c1 = process.cpuUsage(c0); const s1 = (await m.debugInfo()).cpu;
+const us = (c) => (c.user + c.system) / N;
+console.log(process.env.PROC_MANAGER_TRANSPORT ?? 'connection', 'client µs/call', us(c1).toFixed(1), 'server µs/call', (((s1.user - s0.user) + (s1.system - s0.system)) / N).toFixed(1));
 await m.shutdown();

@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@proc/connection';
+import { currentProcess, resolveTsx, serialize } from '@proc/core';
 import {
   AuthenticationError,
   LockAbandonedError,
@@ -7,7 +12,7 @@ import {
   ManagerGoneError,
   SyncManager,
 } from '@proc/managers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { blockOnGet, hammer, holdLock } from './fixtures/targets.js';
 import { child, until } from './helpers.js';
 
@@ -78,6 +83,23 @@ describe('bad peers', () => {
     expect(await d.get('ok')).toBe(true);
   });
 
+  it('authenticated garbage (bad frames, bad messages) closes that connection only', async () => {
+    for (const payload of [randomBytes(64), serialize({ not: 'a batch' }), serialize([[99, 1]]), serialize([['x']])]) {
+      const conn = await Client(m.address as string, { authkey: currentProcess().authkey });
+      onTestFinished(() => conn.destroy());
+      await conn.recvBytes(); // the server's hello
+      await conn.sendBytes(payload);
+      // The server answers with a ProtocolError (best effort), then closes.
+      for (;;) {
+        const r = await conn.recvBytes().catch((e: unknown) => e);
+        if (r instanceof Error) break;
+      }
+    }
+    const d = await m.dict();
+    await d.set('still', 'serving');
+    expect(await d.get('still')).toBe('serving');
+  });
+
   it('garbage bytes close that connection only', async () => {
     await new Promise<void>((resolve) => {
       const s = net.connect(m.address as string, () => {
@@ -91,6 +113,25 @@ describe('bad peers', () => {
     const d = await m.dict();
     await d.set('after', 1);
     expect(await d.get('after')).toBe(1);
+  });
+});
+
+describe('lifecycle', () => {
+  it('the server ignores SIGINT (the parent shuts it down in order)', async () => {
+    const pid = m.process?.pid as number;
+    process.kill(pid, 'SIGINT');
+    const d = await m.dict();
+    await d.set('after-sigint', 1);
+    expect(await d.get('after-sigint')).toBe(1);
+    expect(m.process?.isAlive()).toBe(true);
+  });
+
+  it('a program that forgets shutdown() still exits by itself', async () => {
+    const script = fileURLToPath(new URL('./fixtures/forgetful.ts', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [`--import=${resolveTsx()}`, script], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    expect(stdout.split('\n')[0]).toBe('1');
   });
 });
 

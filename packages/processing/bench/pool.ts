@@ -44,45 +44,59 @@ async function trials(trial: () => Promise<number>): Promise<number> {
   return median(out);
 }
 
-async function procFigures(): Promise<Record<string, number>> {
+type Figure = 'map_default' | 'map_chunk1' | 'apply_seq' | 'apply_async' | 'apply_all';
+
+/** proc's figures, each followed at once by Python's same figure (so both see the same load). */
+async function procFigures(): Promise<{ ours: Record<string, number>; py: Record<string, number>; pyError?: string }> {
   await using pool = new Pool({ processes: 2 });
   await pool.map(square, [1, 2, 3, 4]);
   const xs = Array.from({ length: TASKS }, (_, i) => i);
   const xs1 = xs.slice(0, C1_TASKS);
-  const out: Record<string, number> = {};
-  out.map_default = await trials(async () => {
-    const t = now();
-    const r = await pool.map(square, xs);
-    if (r[3] !== 9) throw new Error('wrong result');
-    return TASKS / ((now() - t) / 1000);
-  });
-  out.map_chunk1 = await trials(async () => {
-    const t = now();
-    await pool.map(square, xs1, { chunksize: 1 });
-    return C1_TASKS / ((now() - t) / 1000);
-  });
-  out.apply_seq = await trials(async () => {
-    let ops = 0;
-    const t = now();
-    while (now() - t < DUR * 1000) {
-      for (let i = 0; i < 64; i++) await pool.apply(square, [3]);
-      ops += 64;
-    }
-    return ops / ((now() - t) / 1000);
-  });
-  out.apply_async = await trials(async () => {
-    const t = now();
-    const rs = xs1.map((i) => pool.applyAsync(square, [i]));
-    for (const r of rs) await r.get();
-    return C1_TASKS / ((now() - t) / 1000);
-  });
-  // The piscina peer's shape: N calls at once, each its own promise.
-  out.apply_all = await trials(async () => {
-    const t = now();
-    await Promise.all(xs.map((i) => pool.apply(square, [i])));
-    return TASKS / ((now() - t) / 1000);
-  });
-  return out;
+  const figures: Record<Figure, () => Promise<number>> = {
+    map_default: async () => {
+      const t = now();
+      const r = await pool.map(square, xs);
+      if (r[3] !== 9) throw new Error('wrong result');
+      return TASKS / ((now() - t) / 1000);
+    },
+    map_chunk1: async () => {
+      const t = now();
+      await pool.map(square, xs1, { chunksize: 1 });
+      return C1_TASKS / ((now() - t) / 1000);
+    },
+    apply_seq: async () => {
+      let ops = 0;
+      const t = now();
+      while (now() - t < DUR * 1000) {
+        for (let i = 0; i < 64; i++) await pool.apply(square, [3]);
+        ops += 64;
+      }
+      return ops / ((now() - t) / 1000);
+    },
+    apply_async: async () => {
+      const t = now();
+      const rs = xs1.map((i) => pool.applyAsync(square, [i]));
+      for (const r of rs) await r.get();
+      return C1_TASKS / ((now() - t) / 1000);
+    },
+    // The piscina peer's shape: N calls at once, each its own promise.
+    apply_all: async () => {
+      const t = now();
+      await Promise.all(xs.map((i) => pool.apply(square, [i])));
+      return TASKS / ((now() - t) / 1000);
+    },
+  };
+  const ours: Record<string, number> = {};
+  const py: Record<string, number> = {};
+  let pyError: string | undefined;
+  for (const [name, trial] of Object.entries(figures)) {
+    ours[name] = await trials(trial);
+    if (name === 'apply_all') continue;
+    const r = await python(name);
+    if ('error' in r) pyError = String(r.error);
+    else Object.assign(py, r);
+  }
+  return { ours, py, pyError };
 }
 
 async function startFigures(): Promise<Record<string, number>> {
@@ -146,9 +160,9 @@ async function imapMemory(): Promise<Record<string, number>> {
   return { imap_items_per_s: n / ((now() - t) / 1000), imap_peak_rss_mb: peak / 2 ** 20, imap_base_rss_mb: base / 2 ** 20 };
 }
 
-function python(): Promise<Record<string, number> | { error: string }> {
+function python(only: string): Promise<Record<string, number> | { error: string }> {
   const script = fileURLToPath(new URL('./pool_peer.py', import.meta.url));
-  const args = [script, '--trials', String(TRIALS), '--tasks', String(TASKS), '--c1-tasks', String(PY_C1_TASKS), '--dur', String(DUR)];
+  const args = [script, '--trials', String(TRIALS), '--tasks', String(TASKS), '--c1-tasks', String(PY_C1_TASKS), '--dur', String(DUR), '--only', only];
   return new Promise((resolve) => {
     execFile('python3', args, { timeout: 600_000 }, (err, stdout) => {
       if (err) return resolve({ error: err.message });
@@ -175,19 +189,17 @@ function imapInChild(): Promise<Record<string, number>> {
 if (isMainProcess() && process.argv.includes('--imap-only')) {
   process.stdout.write(`${JSON.stringify(await imapMemory())}\n`);
 } else if (isMainProcess()) {
-  const ours = await procFigures();
+  const { ours, py: pyf, pyError } = await procFigures();
   const starts = await startFigures();
   const pisc = await piscinaFigures();
-  const py = await python();
-  const pyf = 'error' in py ? {} : (py as Record<string, number>);
-  if ('error' in py) console.log(`python peer failed: ${py.error}`);
+  if (pyError) console.log(`python peer failed: ${pyError}`);
   const rows: [string, number | undefined, number | undefined, string, string][] = [
     ['map 100k, default chunksize (tasks/s)', ours.map_default, pyf.map_default, ratio(ours.map_default, pyf.map_default), '>= 1x'],
     ['map chunksize 1 (tasks/s)', ours.map_chunk1, pyf.map_chunk1, ratio(ours.map_chunk1, pyf.map_chunk1), '>= 2x'],
     ['apply awaited one at a time (calls/s)', ours.apply_seq, pyf.apply_seq, ratio(ours.apply_seq, pyf.apply_seq), '>= 1x'],
     ['applyAsync x N, then get() each (tasks/s)', ours.apply_async, pyf.apply_async, ratio(ours.apply_async, pyf.apply_async), ''],
   ];
-  console.log(`\nPool figures (2 workers, median of ${TRIALS} trials; Python ${'error' in py ? 'n/a' : 'fork'})\n`);
+  console.log(`\nPool figures (2 workers, median of ${TRIALS} trials after a warm-up; Python's Pool with fork, run right after each figure)\n`);
   console.log(['figure', 'proc', 'Python', 'ratio', 'aim'].join(' | '));
   for (const [name, a, b, r, aim] of rows) console.log([name, fmt(a), fmt(b), r, aim].join(' | '));
   console.log(

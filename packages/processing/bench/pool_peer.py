@@ -1,6 +1,6 @@
 """Python's multiprocessing.Pool peer of bench/pool.ts: the same figures, printed as one JSON line.
 
-Usage: python3 pool_peer.py [--trials K] [--tasks N] [--c1-tasks N] [--dur SECONDS]
+Usage: python3 pool_peer.py [--trials K] [--tasks N] [--c1-tasks N] [--dur SECONDS] [--only FIGURE]
 Start method 'fork' (Linux's default up to 3.13), 2 processes, one pool for all trials, warmed
 by a small map, as the Node side does.
 """
@@ -66,10 +66,11 @@ def main():
                 r.get()
             return n1 / (now() - t)
 
-        out["map_default"] = median_of(map_default, k)
-        out["map_chunk1"] = median_of(map_c1, k)
-        out["apply_seq"] = median_of(apply_seq, k)
-        out["apply_async"] = median_of(apply_async, k)
+        figures = {"map_default": map_default, "map_chunk1": map_c1, "apply_seq": apply_seq, "apply_async": apply_async}
+        only = opt("--only", None, str)
+        for name, trial in figures.items():
+            if only is None or name == only:
+                out[name] = median_of(trial, k)
     print(json.dumps({"python": sys.version.split()[0], "figures": out}))
 
 

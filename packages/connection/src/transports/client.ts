@@ -36,24 +36,42 @@ export async function Client(address: Address, options: ClientOptions = {}): Pro
   const family = checkFamily(options.family) ?? addressType(address);
   const key = normalizeAuthkey(options.authkey);
   const started = performance.now();
+  const target: net.NetConnectOpts =
+    typeof address === 'string'
+      ? { path: address }
+      : { host: address[0], port: address[1], family: family === 'AF_INET6' ? 6 : undefined, noDelay: true };
   const socket = await withDeadline<net.Socket>(
     (onCancel) =>
       new Promise<net.Socket>((resolve, reject) => {
-        const target: net.NetConnectOpts =
-          typeof address === 'string'
-            ? { path: address }
-            : { host: address[0], port: address[1], family: family === 'AF_INET6' ? 6 : undefined, noDelay: true };
-        const s = options.tls ? tls.connect({ ...target, ...options.tls } as tls.ConnectionOptions) : net.connect(target);
-        const ready = options.tls ? 'secureConnect' : 'connect';
-        const onError = (cause: Error) => {
-          reject(new TransportError(`Cannot connect to ${describe(address)}: ${cause.message}`, { cause }));
-        };
-        s.once('error', onError);
-        s.once(ready, () => {
-          s.off('error', onError);
-          resolve(s);
+        let current: net.Socket | undefined;
+        let retry: NodeJS.Timeout | undefined;
+        let delay = 1;
+        let cancelled = false;
+        onCancel(() => {
+          cancelled = true;
+          if (retry) clearTimeout(retry);
+          current?.destroy();
         });
-        onCancel(() => s.destroy());
+        const attempt = () => {
+          const s = options.tls ? tls.connect({ ...target, ...options.tls } as tls.ConnectionOptions) : net.connect(target);
+          current = s;
+          const onError = (cause: NodeJS.ErrnoException) => {
+            // A Unix socket whose backlog is full refuses with EAGAIN where Python's blocking
+            // connect would wait: wait too (backing off), within the deadline.
+            if (cause.code === 'EAGAIN' && typeof address === 'string' && !cancelled) {
+              retry = setTimeout(attempt, delay);
+              delay = Math.min(delay * 2, 50);
+              return;
+            }
+            reject(new TransportError(`Cannot connect to ${describe(address)}: ${cause.message}`, { cause }));
+          };
+          s.once('error', onError);
+          s.once(options.tls ? 'secureConnect' : 'connect', () => {
+            s.off('error', onError);
+            resolve(s);
+          });
+        };
+        attempt();
       }),
     options,
     'connect',

@@ -1,15 +1,15 @@
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { BufferTooShort, ConnectionClosedError, EOFError, MessageTooLargeError } from '@proc/connection';
 import {
   abortError,
   checkWaitOptions,
   deserialize,
   SerializationError,
-  serialize,
   StateError,
+  serialize,
   type WaitOptions,
   withDeadline,
 } from '@proc/core';
-import { BufferTooShort, ConnectionClosedError, EOFError, MessageTooLargeError } from '@proc/connection';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { pack, unpack } from '../transport/pack.js';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 
@@ -33,7 +33,7 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
-const enum State {
+enum State {
   Open = 0,
   Closed = 1,
   Transferred = 2,

@@ -1,5 +1,5 @@
-import { ProxyClosedError } from '@proc/managers';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { ProxyClosedError } from '@proc/managers';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { type ControlMessage, hosts, type ManagerHost } from './host.js';
 import { createMailbox, MailboxClient } from './mailbox.js';
@@ -23,6 +23,7 @@ type Caller = (method: string, args: unknown[]) => Promise<unknown>;
  * Built-in members are `$`-prefixed; `then` is undefined so awaiting a proxy does not hang.
  */
 export class ThreadProxy {
+  // biome-ignore lint/suspicious/noThenProperty: `then` is undefined so awaiting a proxy does not hang
   declare readonly then: undefined;
   readonly #state: ProxyState;
   readonly #call: Caller;

@@ -1,6 +1,6 @@
 import { checkWaitOptions, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
 
-const enum Outcome {
+enum Outcome {
   Pending = 0,
   Fulfilled = 1,
   Rejected = 2,

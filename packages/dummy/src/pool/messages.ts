@@ -7,7 +7,7 @@ import type { ThreadBoot } from '../runtime/boot.js';
  * results of what it ran in one slice as one flat array.
  */
 
-export const enum TaskKind {
+export enum TaskKind {
   /** payload: the argument list. */
   Apply = 0,
   /** payload: the items of a chunk; result: their results in order. */
@@ -16,7 +16,7 @@ export const enum TaskKind {
   Starmap = 2,
 }
 
-export const enum ResultStatus {
+export enum ResultStatus {
   Ok = 0,
   Error = 1,
   /** Cancelled before it started. */

@@ -3,8 +3,9 @@
  * arrive, and posts results many to a message: after each slice of about a millisecond, and
  * whenever it runs out of tasks. An unhandled rejection is the failure of the task that left it.
  */
-import { findExport, SerializationError, type TargetRef } from '@proc/core';
+
 import { parentPort, workerData } from 'node:worker_threads';
+import { findExport, SerializationError, type TargetRef } from '@proc/core';
 import { adoptBoot, registerTsx } from '../runtime/boot.js';
 import { isTypeScriptUrl } from '../runtime/tsx.js';
 import type { pack as packFn, unpack as unpackFn } from '../transport/pack.js';

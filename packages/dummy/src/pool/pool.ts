@@ -1,19 +1,18 @@
-import { abortError, callerModule, checkWaitOptions, cpuCount, currentProcess, locateTarget, SerializationError, StateError, type WaitOptions, withDeadline } from '@proc/core';
 import path from 'node:path';
-import type { ResourceLimits } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
+import { abortError, callerModule, checkWaitOptions, cpuCount, currentProcess, locateTarget, StateError, type WaitOptions, withDeadline } from '@proc/core';
 import { makeBoot } from '../runtime/boot.js';
 import { defaultResourceLimits } from '../runtime/worker-options.js';
 import { unpack } from '../transport/pack.js';
 import { AsyncResult } from './async-result.js';
-import { IMapIterator } from './imap-iterator.js';
 import { PoolBrokenError, PoolTerminatedError, WorkerLostError } from './errors.js';
+import { IMapIterator } from './imap-iterator.js';
 import { type FunctionDefinition, ResultStatus, TaskKind, type ToPool } from './messages.js';
 import { ThreadWorker, WorkerState } from './thread-worker.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: task functions take any arguments
 type AnyFn = (...args: any[]) => unknown;
-type Awaited2<T> = T extends PromiseLike<infer U> ? U : T;
 
 export interface PoolOptions<I extends AnyFn = AnyFn> {
   /** Worker threads. @default cpuCount() */
@@ -54,18 +53,18 @@ export interface ApplyAsyncOptions<R> extends CallOptions {
 }
 
 export interface MapAsyncOptions<R> extends MapOptions {
-  callback?: (value: R[]) => void;
+  callback?: (value: R) => void;
   errorCallback?: (err: unknown) => void;
 }
 
-const enum PoolState {
+enum PoolState {
   Running = 0,
   Closed = 1,
   Terminated = 2,
   Broken = 3,
 }
 
-const enum TaskState {
+enum TaskState {
   Queued = 0,
   Held = 1,
   Done = 2,
@@ -164,36 +163,36 @@ export class Pool {
   // The API
 
   /** Python's `apply`: runs `fn(...args)` in a worker and resolves its result. */
-  apply<F extends AnyFn>(fn: F, args?: Parameters<F>, options?: CallOptions): Promise<Awaited2<ReturnType<F>>> {
-    const entry = this.#fnEntry(fn, options);
+  apply<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: CallOptions): Promise<Awaited<R>> {
+    const entry = this.#fnEntry(fn as AnyFn, options);
     if (args !== undefined && !Array.isArray(args)) throw new TypeError('args must be an array');
     const signal = options?.signal;
-    if (signal) return this.#call(entry, TaskKind.Apply, [args ?? []], options).then((r) => r[0] as Awaited2<ReturnType<F>>);
+    if (signal) return this.#call(entry, TaskKind.Apply, [args ?? []], options).then((r) => r[0] as Awaited<R>);
     return new Promise((resolve, reject) => {
-      this.#submit(entry, TaskKind.Apply, args ?? [], (ok, value) => (ok ? resolve(value as Awaited2<ReturnType<F>>) : reject(value)));
+      this.#submit(entry, TaskKind.Apply, args ?? [], (ok, value) => (ok ? resolve(value as Awaited<R>) : reject(value)));
     });
   }
 
   /** Python's `apply_async`. */
-  applyAsync<F extends AnyFn>(fn: F, args?: Parameters<F>, options?: ApplyAsyncOptions<Awaited2<ReturnType<F>>>): AsyncResult<Awaited2<ReturnType<F>>> {
+  applyAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: ApplyAsyncOptions<Awaited<R>>): AsyncResult<Awaited<R>> {
     return withCallbacks(this.apply(fn, args, options), options);
   }
 
   /** Python's `map`: `fn(item)` for every item, results in order. */
-  map<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
-    const entry = this.#fnEntry(fn, options);
-    return this.#map(entry, TaskKind.Map, iterable, options) as Promise<Awaited2<ReturnType<F>>[]>;
+  map<T, R>(fn: (x: T) => R, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): Promise<Awaited<R>[]> {
+    const entry = this.#fnEntry(fn as AnyFn, options);
+    return this.#map(entry, TaskKind.Map, iterable, options) as Promise<Awaited<R>[]>;
   }
 
   /** Python's `map_async`. */
-  mapAsync<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapAsyncOptions<Awaited2<ReturnType<F>>>): AsyncResult<Awaited2<ReturnType<F>>[]> {
+  mapAsync<T, R>(fn: (x: T) => R, iterable: Iterable<T> | AsyncIterable<T>, options?: MapAsyncOptions<Awaited<R>[]>): AsyncResult<Awaited<R>[]> {
     return withCallbacks(this.map(fn, iterable, options), options);
   }
 
   /** Python's `starmap`: `fn(...args)` for every argument list. */
-  starmap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>> | AsyncIterable<Parameters<F>>, options?: MapOptions): Promise<Awaited2<ReturnType<F>>[]> {
-    const entry = this.#fnEntry(fn, options);
-    return this.#map(entry, TaskKind.Starmap, iterable, options) as Promise<Awaited2<ReturnType<F>>[]>;
+  starmap<A extends unknown[], R>(fn: (...args: A) => R, iterable: Iterable<A> | AsyncIterable<A>, options?: MapOptions): Promise<Awaited<R>[]> {
+    const entry = this.#fnEntry(fn as AnyFn, options);
+    return this.#map(entry, TaskKind.Starmap, iterable, options) as Promise<Awaited<R>[]>;
   }
 
   #map(entry: FnEntry, kind: TaskKind, iterable: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions | undefined): Promise<unknown[]> {
@@ -212,18 +211,18 @@ export class Pool {
   }
 
   /** Python's `starmap_async`. */
-  starmapAsync<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>> | AsyncIterable<Parameters<F>>, options?: MapAsyncOptions<Awaited2<ReturnType<F>>>): AsyncResult<Awaited2<ReturnType<F>>[]> {
+  starmapAsync<A extends unknown[], R>(fn: (...args: A) => R, iterable: Iterable<A> | AsyncIterable<A>, options?: MapAsyncOptions<Awaited<R>[]>): AsyncResult<Awaited<R>[]> {
     return withCallbacks(this.starmap(fn, iterable, options), options);
   }
 
   /** Python's `imap`: results in order, input consumed lazily (a bounded number of chunks ahead). */
-  imap<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): IMapIterator<Awaited2<ReturnType<F>>> {
-    return this.#startImap(fn, iterable, options, true) as IMapIterator<Awaited2<ReturnType<F>>>;
+  imap<T, R>(fn: (x: T) => R, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
+    return this.#startImap(fn as AnyFn, iterable, options, true) as IMapIterator<Awaited<R>>;
   }
 
   /** Python's `imap_unordered`: results as they complete. */
-  imapUnordered<F extends AnyFn>(fn: F, iterable: Iterable<Parameters<F>[0]> | AsyncIterable<Parameters<F>[0]>, options?: MapOptions): IMapIterator<Awaited2<ReturnType<F>>> {
-    return this.#startImap(fn, iterable, options, false) as IMapIterator<Awaited2<ReturnType<F>>>;
+  imapUnordered<T, R>(fn: (x: T) => R, iterable: Iterable<T> | AsyncIterable<T>, options?: MapOptions): IMapIterator<Awaited<R>> {
+    return this.#startImap(fn as AnyFn, iterable, options, false) as IMapIterator<Awaited<R>>;
   }
 
   /** No more work will be submitted; workers exit once the queued work is done. Idempotent. */
@@ -596,7 +595,7 @@ export class Pool {
   }
 
   #startImap(fn: AnyFn, iterable: Iterable<unknown> | AsyncIterable<unknown>, options: MapOptions | undefined, ordered: boolean): IMapIterator<unknown> {
-    const entry = this.#fnEntry(fn, options);
+    const entry = this.#fnEntry(fn as AnyFn, options);
     checkIterable(iterable);
     const size = checkChunksize(options?.chunksize) ?? 1;
     return new IMapIterator(this.#imap(entry, iterable, size, options, ordered));

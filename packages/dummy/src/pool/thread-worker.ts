@@ -1,12 +1,12 @@
-import { currentProcess, SerializationError } from '@proc/core';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { currentProcess, SerializationError } from '@proc/core';
 import { markEnded, markStarted } from '../runtime/thread-table.js';
 import { workerExecArgv } from '../runtime/worker-options.js';
 import { pack } from '../transport/pack.js';
 import type { PoolWorkerBoot, ToPool, ToWorker } from './messages.js';
 import { StderrTail } from './stderr-tail.js';
 
-export const enum WorkerState {
+export enum WorkerState {
   Starting = 0,
   Ready = 1,
   /** Asked to finish and exit (close(), maxtasksperchild). */

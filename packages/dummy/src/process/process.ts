@@ -1,3 +1,8 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import {
   ChildBootError,
   checkWaitOptions,
@@ -9,14 +14,9 @@ import {
   type WaitOptions,
   withDeadline,
 } from '@proc/core';
-import { EventEmitter } from 'node:events';
-import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { type ResourceLimits, Worker } from 'node:worker_threads';
-import { makeBoot, type ProcessBoot, needsTsx } from '../runtime/boot.js';
-import { defaultResourceLimits, workerExecArgv } from '../runtime/worker-options.js';
+import { makeBoot, needsTsx, type ProcessBoot } from '../runtime/boot.js';
 import { markEnded, markStarted } from '../runtime/thread-table.js';
+import { defaultResourceLimits, workerExecArgv } from '../runtime/worker-options.js';
 import { pack, unpack } from '../transport/pack.js';
 import { isThreadMessage } from './messages.js';
 
@@ -59,7 +59,7 @@ export interface ProcessEvents {
   exit: [exitCode: number];
 }
 
-const enum Phase {
+enum Phase {
   Initial = 0,
   Starting = 1,
   Started = 2,

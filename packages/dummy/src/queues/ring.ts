@@ -35,7 +35,7 @@ const HEADER_WORDS = 16;
 const HEADER_BYTES = HEADER_WORDS * 4;
 const ENTRY_HEADER = 5;
 
-const enum Kind {
+enum Kind {
   Wrap = 0,
   Number = 1,
   String = 2,

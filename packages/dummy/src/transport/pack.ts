@@ -1,5 +1,5 @@
-import { deserialize, serialize } from '@proc/core';
 import { MessagePort, type Transferable } from 'node:worker_threads';
+import { deserialize, serialize } from '@proc/core';
 import { isShareable, kShare, rebuilderOf } from './shareable.js';
 
 /**

@@ -142,7 +142,9 @@ export class BaseManager {
         ? err
         : new ManagerError(`The manager server could not start: ${(err as Error).message}`, 'PROC_ERR_MANAGER_START', { cause: err });
     }
-    await this.#attach();
+    // Ready means listening: connect in the background (the first call waits for it), so the
+    // server's loading overlaps with whatever the caller does next.
+    this.#attach(false);
     this.#state = State.Started;
   }
 
@@ -152,7 +154,7 @@ export class BaseManager {
     if (this.#address === undefined) throw new TypeError('connect() needs the address of the server');
     this.#state = State.Starting;
     try {
-      await this.#attach();
+      await this.#attach(true);
     } catch (err) {
       this.#state = State.Initial;
       throw err;
@@ -160,13 +162,16 @@ export class BaseManager {
     this.#state = State.Connected;
   }
 
-  async #attach(): Promise<void> {
+  #attach(wait: true): Promise<void>;
+  #attach(wait: false): void;
+  #attach(wait: boolean): Promise<void> | void {
     const address = this.#address as Address;
     rememberAuthkey(address, this.#authkey);
     const c = clientFor(address, undefined, this.#authkey);
-    await c.connect();
-    noteServerId(c);
     this.#client = c;
+    const connected = c.connect().then(() => noteServerId(c));
+    if (wait) return connected;
+    connected.catch(() => {});
   }
 
   /**
@@ -263,7 +268,7 @@ function isAddress(a: unknown): a is Address {
 }
 
 /** The first line the server prints; the rest of its stdout goes to ours. */
-function readReady(p: Process): Promise<{ address: Address; id: string }> {
+function readReady(p: Process): Promise<{ address: Address }> {
   return new Promise((resolve, reject) => {
     let done = false;
     const fail = (err: Error) => {

@@ -1,18 +1,19 @@
 /**
- * The manager server's process entry: the target `BaseManager.start()` runs in a child. It
- * imports only the server (referent types load on first use), listens, and reports its address
- * on stdout, then serves until shut down. Ctrl-C is ignored, as CPython's manager process does,
- * so the parent shuts it down in order.
+ * The manager server's process entry: the target `BaseManager.start()` runs in a child. It binds
+ * the socket with node:net alone and reports the address on stdout at once; then it loads the
+ * server (the codec, the protocol) while the parent connects: connections that arrive meanwhile
+ * wait, paused, and are served once it is loaded. Referent types load on first use. Ctrl-C is
+ * ignored, as CPython's manager process does, so the parent shuts it down in order.
  */
-import { currentProcess } from '@proc/core';
+import { bindServer } from '../transport/bind.js';
+import type { Address } from '../wire/messages.js';
 import type { TypeSpec } from './registry.js';
-import { Server } from './server.js';
 
 export const READY = 'PROC_MANAGER_READY ';
 export const CONFIG_ENV = 'PROC_MANAGER_CONFIG';
 
 export interface EntryConfig {
-  address?: import('../wire/messages.js').Address;
+  address?: Address;
   types: TypeSpec[];
   builtins: boolean;
 }
@@ -22,13 +23,15 @@ export async function runManagerServer(): Promise<void> {
   const raw = process.env[CONFIG_ENV];
   delete process.env[CONFIG_ENV];
   const config = JSON.parse(raw ?? '{"types":[],"builtins":true}') as EntryConfig;
+  const bound = await bindServer(config.address);
+  process.stdout.write(`${READY}${JSON.stringify({ address: bound.address })}\n`);
+  const [{ Server }, { currentProcess }] = await Promise.all([import('./server.js'), import('@proc/core')]);
   const server = new Server({
-    address: config.address,
+    address: bound.address,
+    bound,
     authkey: currentProcess().authkey,
     types: config.types,
     builtins: config.builtins,
   });
-  const address = await server.listen();
-  process.stdout.write(`${READY}${JSON.stringify({ address, id: server.id })}\n`);
   await server.serveForever();
 }

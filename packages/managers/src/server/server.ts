@@ -12,7 +12,9 @@ import {
   UnknownMethodError,
   UnknownTypeError,
 } from '../errors.js';
+import type { BoundServer } from '../transport/bind.js';
 import { listen } from '../transport/index.js';
+import { adoptServer } from '../transport/net-channel.js';
 import type { Channel, ChannelListener } from '../transport/transport.js';
 import { type Address, type ClientMessage, type ServerMessage, Tag, type Token } from '../wire/messages.js';
 import { setCurrentCall } from './call-context.js';
@@ -30,11 +32,15 @@ export interface ServerOptions {
   types?: readonly TypeSpec[];
   /** Serve SyncManager's built-in types. @default true */
   builtins?: boolean;
+  /** A socket already bound (the server process binds before loading the server). */
+  bound?: BoundServer;
 }
 
 export interface ServerInfo {
   /** The server process's `process.memoryUsage().heapUsed` after a GC when `--expose-gc` is on. */
   heapUsed: number;
+  /** The server process's CPU time so far (`process.cpuUsage()`, µs). */
+  cpu: { user: number; system: number };
   objects: number;
   tickets: number;
   connections: number;
@@ -85,7 +91,8 @@ export class Server implements ServerSide {
   /** Binds and starts accepting clients; resolves with the address. */
   listen(): Promise<Address> {
     this.#listening ??= (async () => {
-      const l = await listen(this.#options.address, { authkey: this.#options.authkey });
+      const bound = this.#options.bound;
+      const l = bound ? adoptServer(bound, { authkey: this.#options.authkey }) : await listen(this.#options.address, { authkey: this.#options.authkey });
       if (this.#state === State.Closed) {
         await l.close();
         throw new ManagerGoneError('The server was shut down while it started');
@@ -124,7 +131,7 @@ export class Server implements ServerSide {
     const refs: ServerInfo['refs'] = [];
     for (const e of this.#table.entries.values()) refs.push({ oid: e.oid, typeid: e.typeid, refs: e.refs });
     (globalThis as { gc?: () => void }).gc?.();
-    return { heapUsed: process.memoryUsage().heapUsed, objects: this.#table.entries.size, tickets: this.#table.ticketCount, connections: this.#conns.size, refs };
+    return { heapUsed: process.memoryUsage().heapUsed, cpu: process.cpuUsage(), objects: this.#table.entries.size, tickets: this.#table.ticketCount, connections: this.#conns.size, refs };
   }
 
   // --- ServerSide (codec hooks) ---

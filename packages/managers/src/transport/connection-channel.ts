@@ -38,7 +38,11 @@ export class ConnectionChannel implements Channel {
   async #readLoop(): Promise<void> {
     let err: Error | undefined;
     try {
-      for (;;) this.onFrame(await this.#conn.recvBytes());
+      for (;;) {
+        // Read the handler after the await: the owner may set it meanwhile.
+        const frame = await this.#conn.recvBytes();
+        this.onFrame(frame);
+      }
     } catch (e) {
       err = e as Error;
     }

@@ -1,12 +1,11 @@
 /**
  * The transport in use: Node sockets (Unix or TCP) with Python's framing and handshake.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { AuthenticationError, ManagerGoneError } from '../errors.js';
 import type { Address } from '../wire/messages.js';
+import { type BoundServer, bindServer } from './bind.js';
 import { DEFAULT_MAX_FRAME, FrameParser, frameHeader } from './framing.js';
 import { clientHandshake, type FrameIO, serverHandshake } from './handshake.js';
 import type { Channel, ChannelListener, TransportOptions } from './transport.js';
@@ -140,29 +139,32 @@ function handshakeTimer(ch: SocketChannel): NodeJS.Timeout {
 
 /** Listens on `address` (a fresh private Unix socket when omitted). */
 export async function listen(address: Address | undefined, options: TransportOptions): Promise<ChannelListener> {
-  let dir: string | undefined;
-  let bind: Address;
-  if (address === undefined) {
-    dir = mkdtempSync(path.join(tmpdir(), 'proc-mgr-'));
-    bind = path.join(dir, 's');
-  } else bind = address;
-  const server = net.createServer({ noDelay: true });
+  const bound = await bindServer(address);
+  return adoptServer(bound, options);
+}
+
+/** Serves a bound socket: authenticates each connection (those held meanwhile first). */
+export function adoptServer(bound: BoundServer, options: TransportOptions): ChannelListener {
+  const { server, dir } = bound;
   const authkey = options.authkey;
-  const listener: ChannelListener & { address: Address } = {
-    address: bind,
+  const listener: ChannelListener = {
+    address: bound.address,
     onChannel: () => {},
     onRejected: () => {},
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         if (dir) rmSync(dir, { recursive: true, force: true });
+        // Python's close() closes only the listening socket; do not wait for clients.
+        setImmediate(resolve);
       }),
     unref: () => {
       server.unref();
     },
   };
-  server.on('connection', (socket) => {
+  const accept = (socket: net.Socket) => {
     const ch = new SocketChannel(socket, options.maxFrame);
+    socket.resume();
     const timer = handshakeTimer(ch);
     serverHandshake(ch.io(), authkey).then(
       () => {
@@ -177,21 +179,14 @@ export async function listen(address: Address | undefined, options: TransportOpt
         listener.onRejected(err);
       },
     );
+  };
+  server.removeAllListeners('connection');
+  server.on('connection', accept);
+  const early = bound.early.splice(0);
+  // The owner sets its handlers after this returns.
+  queueMicrotask(() => {
+    for (const s of early) accept(s);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    const done = () => {
-      server.off('error', reject);
-      resolve();
-    };
-    if (typeof bind === 'string') server.listen(bind, done);
-    else server.listen(bind[1], bind[0], done);
-  });
-  server.on('error', () => {});
-  if (typeof bind !== 'string') {
-    const a = server.address() as net.AddressInfo;
-    listener.address = [bind[0], a.port];
-  }
   return listener;
 }
 

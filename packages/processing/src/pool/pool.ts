@@ -156,7 +156,8 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
       startMethod: context?.startMethod ?? getStartMethod(),
       execArgv: childExecArgv(hint, execArgv),
       tsLoader: resolveTsx(hint),
-      preload: [],
+      // A module named for the pool is imported by each worker while it boots.
+      preload: this.#module ? [this.#module] : [],
     });
     unreachable.register(this, this.#engine);
   }

@@ -61,6 +61,10 @@ export enum Op {
   /** b: start. payload: JSON array */
   ValueSet = 26,
   SemValue = 27,
+  /** A cached lock is held again by this process. c: owner */
+  LockHeld = 28,
+  /** A cached lock is no longer held by this process, which keeps it cached. */
+  LockIdle = 29,
   // host -> client
   /** An item for a `Get`. a: delivery id. payload: item */
   Deliver = 64,
@@ -82,6 +86,8 @@ export enum Op {
   Cancelled = 72,
   /** To the barrier's creator: run the action. */
   BarrierAction = 73,
+  /** Another process wants the lock you keep cached: release it for real once you are done. */
+  LockRecall = 74,
 }
 
 /** Appends frames into one buffer, so many frames leave in one write. */

@@ -30,6 +30,10 @@ export class LockCore implements Core {
   readonly #recursive: boolean;
   /** owner -> how many times it holds the lock (this process's view). */
   readonly held = new Map<number, number>();
+  /** The host counts this process as the holder, also while no task here holds it (caching). */
+  #cached = false;
+  /** The host asked for the lock back: release for real at the next release. */
+  #recallPending = false;
 
   constructor(channel: Channel, prim: number, recursive: boolean) {
     this.#ch = channel;
@@ -37,12 +41,31 @@ export class LockCore implements Core {
     this.#recursive = recursive;
   }
 
-  onFrame(): void {}
+  onFrame(op: Op): void {
+    if (op !== Op.LockRecall) return;
+    if (this.held.size === 0 && this.#cached) {
+      this.#cached = false;
+      if (!this.#ch.gone) this.#ch.send(Op.Release, this.#prim, 0, 0, 0, 0);
+    } else {
+      this.#recallPending = true;
+    }
+  }
 
   async acquire(owner: number, options: AcquireOptions): Promise<boolean> {
     const mine = this.held.get(owner);
     if (this.#recursive && mine) {
       this.held.set(owner, mine + 1);
+      return true;
+    }
+    if (this.#cached && this.held.size === 0 && !this.#recallPending) {
+      // Cached: ours without asking. Tell the host (written before we return) who holds it.
+      this.held.set(owner, 1);
+      if (this.#ch.local) {
+        this.#ch.send(Op.LockHeld, this.#prim, 0, 0, 0, owner);
+        return true;
+      }
+      const sent = this.#ch.sendNow(Op.LockHeld, this.#prim, 0, 0, 0, owner);
+      if (sent !== true) await sent;
       return true;
     }
     const { a, b } = acquireArgs(options);
@@ -55,6 +78,7 @@ export class LockCore implements Core {
       },
     });
     if (f.a !== 1) return false;
+    this.#cached = true;
     this.held.set(owner, (this.held.get(owner) ?? 0) + 1);
     if (f.b === 1) throw new LockAbandonedError();
     return true;
@@ -88,11 +112,20 @@ export class LockCore implements Core {
       }
     }
     if (!mine) return this.#ch.call(Op.Release, this.#prim, 0, 0, owner).then(() => {});
+    let op = Op.Release;
+    if (this.held.size === 0) {
+      if (this.#cached && !this.#recallPending) {
+        op = Op.LockIdle;
+      } else {
+        this.#cached = false;
+        this.#recallPending = false;
+      }
+    }
     if (this.#ch.local) {
-      this.#ch.send(Op.Release, this.#prim, 0, 0, 0, owner);
+      this.#ch.send(op, this.#prim, 0, 0, 0, owner);
       return resolved;
     }
-    const sent = this.#ch.sendNow(Op.Release, this.#prim, 0, 0, 0, owner);
+    const sent = this.#ch.sendNow(op, this.#prim, 0, 0, 0, owner);
     return sent === true ? resolved : sent;
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import { currentProcess } from '@proc/core';
 import { CHALLENGE, PROOF, proof, verify } from '../auth.js';
@@ -76,9 +77,27 @@ export class SocketChannel extends Channel {
     });
   }
 
+  /**
+   * When the stream has nothing queued, the bytes go straight to the socket with one `write(2)`
+   * (no stream machinery: this is the hot path of every put); what the kernel does not take at
+   * once (EAGAIN, a partial write) goes through the stream, which keeps the order.
+   */
   protected write(buf: Buffer, done: (err?: Error | null) => void): boolean {
-    this.#socket.write(buf, done);
-    return this.#socket.writableLength === 0 && !this.#socket.connecting;
+    const s = this.#socket;
+    const fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (typeof fd === 'number' && fd >= 0 && s.writableLength === 0 && !s.connecting) {
+      let n = 0;
+      try {
+        n = fs.writeSync(fd, buf);
+      } catch {
+        // EAGAIN (full) or an error the stream will report: let it handle the bytes.
+        n = 0;
+      }
+      if (n === buf.length) return true;
+      buf = buf.subarray(n);
+    }
+    s.write(buf, done);
+    return s.writableLength === 0 && !s.connecting;
   }
 
   protected ref(): void {

@@ -5,6 +5,13 @@
  * (see owner.ts), so two tasks of one process are two owners. When a connection closes while it
  * holds a lock, the lock is released and marked abandoned; the next acquirer is told (its
  * acquire rejects with LockAbandonedError while holding the lock).
+ *
+ * Lock caching: a process that releases a lock nobody else waits for keeps it *cached* (it
+ * sends LockIdle, not Release), so its next acquire needs no round trip (it sends LockHeld and
+ * goes on). When another process asks, the host sends LockRecall; the holder releases for real
+ * at once if idle, or at its next release. A cached-idle lock is logically free: a non-blocking
+ * or timed acquire from elsewhere waits for the recall's answer; a process dying with the lock
+ * cached-idle does not abandon it.
  */
 import { Deque, Op } from '../protocol.js';
 import { arm, type Conn, fail, type PrimState, reply } from './conn.js';
@@ -16,6 +23,8 @@ export interface LockWaiter {
   /** The recursion count the waiter gets (a Condition's waiter restores its own). */
   count: number;
   timer?: NodeJS.Timeout;
+  /** A non-blocking acquire waiting only for a cached-idle holder's answer to a recall. */
+  noWait?: boolean;
   onGrant(abandoned: boolean): void;
 }
 
@@ -24,6 +33,9 @@ export class LockState implements PrimState {
   readonly recursive: boolean;
   holder: { conn: Conn; owner: number } | null = null;
   count = 0;
+  /** The holder released it locally and keeps it cached. */
+  idle = false;
+  #recalled = false;
   #abandoned = false;
   #waiters = new Deque<LockWaiter>();
 
@@ -33,26 +45,50 @@ export class LockState implements PrimState {
   }
 
   isOwner(conn: Conn, owner: number): boolean {
-    return this.holder !== null && this.holder.conn === conn && (!this.recursive || this.holder.owner === owner);
+    return this.holder !== null && !this.idle && this.holder.conn === conn && (!this.recursive || this.holder.owner === owner);
+  }
+
+  #grant(conn: Conn, owner: number, count: number): boolean {
+    this.holder = { conn, owner };
+    this.count = count;
+    this.idle = false;
+    this.#recalled = false;
+    const ab = this.#abandoned;
+    this.#abandoned = false;
+    return ab;
+  }
+
+  /** Asks a caching holder to give the lock back (once per holding). */
+  #recall(): void {
+    if (this.holder && !this.#recalled && !this.holder.conn.closed) {
+      this.#recalled = true;
+      this.holder.conn.send(Op.LockRecall, this.#id, 0, 0, 0, 0);
+    }
+  }
+
+  /** Waiters that would not wait: answered `false` once the holder showed it keeps the lock. */
+  #refuseNoWait(): void {
+    for (const w of this.#waiters.removeWhere((x) => x.noWait === true)) {
+      clearTimeout(w.timer);
+      reply(w.conn, this.#id, w.req, 0);
+    }
   }
 
   handle(conn: Conn, op: Op, req: number, a: number, b: number, c: number): void {
     switch (op) {
       case Op.Acquire: {
-        if (this.holder === null) {
-          this.holder = { conn, owner: c };
-          this.count = 1;
-          const ab = this.#abandoned;
-          this.#abandoned = false;
+        if (this.holder === null || (this.idle && this.holder.conn === conn)) {
+          const ab = this.#grant(conn, c, 1);
           reply(conn, this.#id, req, 1, ab ? 1 : 0);
           return;
         }
-        if (this.recursive && this.holder.conn === conn && this.holder.owner === c) {
+        if (this.recursive && !this.idle && this.holder.conn === conn && this.holder.owner === c) {
           this.count++;
           reply(conn, this.#id, req, 1);
           return;
         }
-        if (b === 0 || a === 0) {
+        const noWait = b === 0 || a === 0;
+        if (noWait && !this.idle) {
           reply(conn, this.#id, req, 0);
           return;
         }
@@ -61,30 +97,56 @@ export class LockState implements PrimState {
           owner: c,
           req,
           count: 1,
+          noWait,
           onGrant: (ab) => reply(conn, this.#id, req, 1, ab ? 1 : 0),
         };
-        w.timer = arm(a, () => {
-          this.#waiters.removeWhere((x) => x === w);
-          reply(conn, this.#id, req, 0);
-        });
+        if (!noWait) {
+          w.timer = arm(a, () => {
+            this.#waiters.removeWhere((x) => x === w);
+            reply(conn, this.#id, req, 0);
+          });
+        }
         this.#waiters.push(w);
+        this.#recall();
         return;
       }
+      case Op.LockHeld:
+        if (this.holder?.conn === conn && this.idle) {
+          this.idle = false;
+          this.holder.owner = c;
+          this.count = 1;
+          this.#refuseNoWait();
+        }
+        return;
+      case Op.LockIdle:
+        if (this.holder?.conn === conn && !this.idle) {
+          this.idle = true;
+          this.count = 0;
+          // Someone asked meanwhile: the recall is on its way and will be answered.
+          if (this.#waiters.length > 0) this.#recall();
+        }
+        return;
       case Op.Release: {
-        if (this.holder === null) {
+        if (this.holder === null || (this.idle && this.holder.conn !== conn)) {
           fail(conn, this.#id, req, 'RangeError', 'release of an unlocked lock (released too many times)');
           return;
         }
-        if (this.recursive && !(this.holder.conn === conn && this.holder.owner === c)) {
+        if (this.idle && this.holder.conn === conn && req !== 0) {
+          // An explicit release of a lock this process only keeps cached: it is unlocked.
+          fail(conn, this.#id, req, 'RangeError', 'release of an unlocked lock (released too many times)');
+          return;
+        }
+        if (this.recursive && !this.idle && !(this.holder.conn === conn && this.holder.owner === c)) {
           fail(conn, this.#id, req, 'StateError', 'cannot release an RLock this owner did not acquire');
           return;
         }
-        if (this.recursive && --this.count > 0) {
+        if (this.recursive && !this.idle && --this.count > 0) {
           reply(conn, this.#id, req);
           return;
         }
         this.holder = null;
         this.count = 0;
+        this.idle = false;
         this.handoff();
         reply(conn, this.#id, req);
         return;
@@ -111,20 +173,20 @@ export class LockState implements PrimState {
       const w = this.#waiters.shift() as LockWaiter;
       clearTimeout(w.timer);
       if (w.conn.closed) continue;
-      this.holder = { conn: w.conn, owner: w.owner };
-      this.count = w.count;
-      const ab = this.#abandoned;
-      this.#abandoned = false;
-      w.onGrant(ab);
+      w.onGrant(this.#grant(w.conn, w.owner, w.count));
     }
+    // The new holder keeps it cached on release unless others are already waiting.
+    if (this.holder && this.#waiters.length > 0) this.#recall();
   }
 
   drop(conn: Conn): void {
     for (const w of this.#waiters.removeWhere((x) => x.conn === conn)) clearTimeout(w.timer);
     if (this.holder?.conn === conn) {
+      // Cached but idle: the process did not hold it when it died.
+      if (!this.idle) this.#abandoned = true;
       this.holder = null;
       this.count = 0;
-      this.#abandoned = true;
+      this.idle = false;
       this.handoff();
     }
   }
@@ -242,6 +304,7 @@ export class ConditionState implements PrimState {
         const w: CondWaiter = { conn, owner: c, req, count: this.#lock.count };
         this.#lock.holder = null;
         this.#lock.count = 0;
+        this.#lock.idle = false;
         this.#lock.handoff();
         w.timer = arm(a, () => {
           this.#waiters.removeWhere((x) => x === w);
