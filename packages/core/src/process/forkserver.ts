@@ -72,9 +72,27 @@ export function take(config: Omit<LaunchConfig, 'handles' | 'spare' | 'ipc'>, ta
     const s = list.shift() as Spare;
     if (s.launched.child.exitCode === null && s.launched.child.signalCode === null) spare = s;
   }
-  warm(config);
-  if (spare) spare.launched.ref();
-  return spare?.launched;
+  if (!spare) {
+    warm(config);
+    return undefined;
+  }
+  // Start the replacement once this start is done: spawning blocks this thread for a moment
+  // (fork/exec), which should not sit between the boot message and the child's answer.
+  let replenished = false;
+  const replenish = () => {
+    if (replenished) return;
+    replenished = true;
+    warm(config);
+  };
+  const off = spare.launched.onMessage(({ message }) => {
+    if (message.type === 'started' || message.type === 'bootError') {
+      off();
+      setImmediate(replenish);
+    }
+  });
+  void spare.launched.exited.then(replenish);
+  spare.launched.ref();
+  return spare.launched;
 }
 
 /**
