@@ -359,6 +359,18 @@ describe('Listener and Client', () => {
     expect((await s.recvBytes()).equals(big)).toBe(true);
   });
 
+  it('the handshake is complete on both sides when Client resolves (destroy at once is fine)', async () => {
+    const listener = new Listener(undefined, { authkey: 'k' });
+    onTestFinished(() => listener.close());
+    await listener.listening;
+    for (let i = 0; i < 5; i++) {
+      const accepted = listener.accept();
+      (await Client(listener.address, { authkey: 'k' })).destroy();
+      const s = await accepted;
+      await expect(s.recv()).rejects.toBeInstanceOf(EOFError);
+    }
+  });
+
   it('accept takes a timeout; close rejects pending accepts; accept after close rejects', async () => {
     const listener = new Listener();
     await listener.listening;

@@ -1,16 +1,16 @@
 /**
  * @proc/dummy: the API of @proc/processing on worker threads. A program switches from processes
  * to threads by changing its import line (Python's `processing.dummy`). What is the same for
- * both (identity, errors, Listener/Client) is re-exported from the lower packages; the rest is
- * this package's own thread implementation of the same interfaces.
+ * both (identity, errors, Listener/Client, BaseManager) is re-exported from the lower packages;
+ * the rest is this package's own thread implementation of the same interfaces.
  */
 
 export {
+  type Address,
   AuthenticationError,
   BufferTooShort,
   Client,
   type ClientOptions,
-  ConnectionClosedError,
   EOFError,
   Listener,
   type ListenerOptions,
@@ -32,11 +32,14 @@ export {
   SerializationError,
   type StartMethod,
   StateError,
+  setForkserverSpares,
   setStartMethod,
+  TargetNotFoundError,
   TimeoutError,
 } from '@proc/core';
+export { BaseManager, type ManagerOptions } from '@proc/managers';
 export { ownerScope } from '@proc/processing';
-export { Connection, Pipe, type PipeOptions, type RecvBytesOptions } from './connection/connection.js';
+export { Connection, Pipe, type PipeOptions, type RecvBytesOptions, wait } from './connection/connection.js';
 export * from './errors.js';
 export { Manager, SyncManager } from './managers/manager.js';
 export { AsyncResult } from './pool/async-result.js';
@@ -50,7 +53,7 @@ export {
   Pool,
   type PoolOptions,
 } from './pool/pool.js';
-export { getContext, type ThreadContext } from './process/context.js';
+export { type Context, getContext } from './process/context.js';
 export { Process, type ProcessEvents, type ProcessOptions } from './process/process.js';
 export { JoinableQueue } from './queues/joinable-queue.js';
 export { Queue, type QueueOptions, type QueueWaitOptions } from './queues/queue.js';

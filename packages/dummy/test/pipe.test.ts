@@ -1,4 +1,5 @@
-import { BufferTooShort, ConnectionClosedError, EOFError, Pipe, Process, Queue } from '@proc/dummy';
+import { ConnectionClosedError } from '@proc/connection';
+import { BufferTooShort, EOFError, Pipe, Process, Queue, wait } from '@proc/dummy';
 import { describe, expect, it } from 'vitest';
 import * as targets from './fixtures/targets.js';
 import { targetsUrl } from './helpers.js';
@@ -21,6 +22,18 @@ describe('Pipe over a MessageChannel', () => {
     await a.close();
     await expect(b.recv()).rejects.toBeInstanceOf(EOFError);
     await expect(a.send(1)).rejects.toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it('wait() resolves with the ends that have a message', async () => {
+    const [a, b] = Pipe();
+    const [c, d] = Pipe();
+    expect(await wait([b, d], { timeout: 10 })).toEqual([]);
+    const w = wait([b, d]);
+    await c.send('x');
+    expect(await w).toEqual([d]);
+    expect(await d.recv()).toBe('x');
+    await a.close();
+    await c.close();
   });
 
   it('one-way Pipe: [reader, writer]', async () => {

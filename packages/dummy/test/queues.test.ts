@@ -93,3 +93,15 @@ describe('Queue (SharedArrayBuffer ring)', () => {
     await expect(q.put(4)).rejects.toThrow('closed');
   });
 });
+
+describe('Queue limits', () => {
+  it('refuses an item holding a Queue (it cannot travel as bytes) with a clear error; errors travel', async () => {
+    const { SerializationError } = await import('@proc/dummy');
+    const q = new Queue();
+    await expect(q.put({ inner: new Queue() })).rejects.toBeInstanceOf(SerializationError);
+    await q.put(new RangeError('as an item'));
+    const e = await q.get();
+    expect(e).toBeInstanceOf(RangeError);
+    expect(await q.qsize()).toBe(0);
+  });
+});

@@ -39,8 +39,24 @@ export function normalizeAuthkey(key: AuthKey | null | undefined, what = 'authke
   throw new TypeError(`${what} must be a Buffer, a Uint8Array or a string`);
 }
 
+/**
+ * Random bytes drawn from a pool refilled 4 KiB at a time: `randomBytes` costs about as much for
+ * 40 bytes as for 4 KiB, and a handshake needs 40. Each byte is used once.
+ */
+let pool = Buffer.alloc(0);
+let poolUsed = 0;
+function random(n: number): Buffer {
+  if (poolUsed + n > pool.length) {
+    pool = randomBytes(4096);
+    poolUsed = 0;
+  }
+  const out = pool.subarray(poolUsed, poolUsed + n);
+  poolUsed += n;
+  return out;
+}
+
 function newChallenge(digest: DigestName | undefined): Buffer {
-  return Buffer.concat([Buffer.from(`{${digest ?? 'sha256'}}`, 'latin1'), randomBytes(MESSAGE_LENGTH)]);
+  return Buffer.concat([Buffer.from(`{${digest ?? 'sha256'}}`, 'latin1'), random(MESSAGE_LENGTH)]);
 }
 
 /** Receives the peer's reply to our challenge `message`, checks it, sends the verdict. */
@@ -52,7 +68,8 @@ async function judge(conn: Connection, key: Buffer, message: Buffer, strict: boo
     await conn.sendBytes(FAILURE).catch(() => {});
     throw err;
   }
-  void conn.sendBytes(WELCOME);
+  // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
+  await conn.sendBytes(WELCOME);
 }
 
 /** Receives the peer's challenge and sends our reply. */

@@ -132,7 +132,7 @@ export class Connection {
   #waiters: Waiter[] = [];
   #pollers = new Set<() => void>();
   /** Why reads fail once the queued frames are gone (EOF, protocol or transport error). */
-  #readError: Error | null = null;
+  #readFailure: Reason | null = null;
   #closing: Promise<void> | null = null;
   #maxMessageSize: number;
   #attachedResolve: (() => void) | null = null;
@@ -187,7 +187,7 @@ export class Connection {
    */
   get ready(): Promise<void> {
     return this.#attached.then(() => {
-      if (this.#stream === null && this.#state === State.Closed && this.#readError) throw this.#readError;
+      if (this.#stream === null && this.#state === State.Closed && this.#readFailure) throw this.#readError();
     });
   }
 
@@ -335,7 +335,7 @@ export class Connection {
     const stream = this.#stream;
     const wasOpen = this.#state === State.Open;
     if (wasOpen) this.#writer.flush();
-    this.#shutdown(new ConnectionClosedError());
+    this.#shutdown(closedByUs, Mode.Closed);
     if (!stream || !wasOpen || stream.destroyed) return Promise.resolve();
     return new Promise<void>((resolve) => {
       stream.once('close', () => resolve());
@@ -350,7 +350,7 @@ export class Connection {
   destroy(err?: Error): void {
     const stream = this.#stream;
     const wasOpen = this.#state === State.Open;
-    this.#shutdown(err ?? new ConnectionClosedError());
+    this.#shutdown(err ?? closedByUs, err ? Mode.Error : Mode.Closed);
     this.#closing ??=
       stream && wasOpen && !stream.destroyed
         ? new Promise<void>((resolve) => stream.once('close', () => resolve()))
@@ -394,7 +394,7 @@ export class Connection {
 
   /** A `Pipe` end that could not connect. */
   [kFailPending](err: Error): void {
-    if (this.#state === State.Pending) this.#shutdown(err);
+    if (this.#state === State.Pending) this.#shutdown(err, Mode.Error);
     this.#attachedResolve?.();
   }
 
@@ -422,7 +422,7 @@ export class Connection {
     }
     if (this.#state !== State.Open || !this.#stream) {
       throw new SerializationError('A closed Connection cannot be passed to another process', {
-        cause: this.#readError ?? undefined,
+        cause: this.#readError() ?? undefined,
       });
     }
     const stream = this.#stream;
@@ -456,7 +456,7 @@ export class Connection {
       stream.on('error', noop);
       this.#frames = [];
       this.#queuedBytes = 0;
-      this.#shutdown(new ConnectionClosedError('The connection was transferred to another process'));
+      this.#shutdown(transferred, Mode.Closed);
       this.#state = State.Transferred;
       this.#stream = null;
       this.#closing = Promise.resolve();
@@ -500,7 +500,7 @@ export class Connection {
   // Engine
 
   #ready(): boolean {
-    return this.#frames.length > 0 || this.#readError !== null;
+    return this.#frames.length > 0 || this.#readFailure !== null;
   }
 
   #checkWritable(): Error | undefined {
@@ -516,8 +516,8 @@ export class Connection {
   }
 
   #closedError(): Error {
-    if (this.#state === State.Transferred) return new ConnectionClosedError('The connection was transferred to another process');
-    const why = this.#readError;
+    if (this.#state === State.Transferred) return transferred();
+    const why = this.#readError();
     if (why && !(why instanceof ConnectionClosedError)) return why;
     return new ConnectionClosedError();
   }
@@ -536,7 +536,7 @@ export class Connection {
         this.#take({ want, resolve, reject, maxlength, target, offset }, frame);
       });
     }
-    if (this.#readError) return Promise.reject(this.#readError);
+    if (this.#readFailure) return Promise.reject(this.#readError());
     if (options === undefined || ((options.timeout ?? null) === null && !options.signal)) {
       return new Promise<never>((resolve, reject) => {
         this.#waiters.push({ want, resolve, reject, maxlength, target, offset });
@@ -637,46 +637,77 @@ export class Connection {
   };
 
   #onEnd = (): void => {
-    if (this.#readError) return;
+    if (this.#readFailure) return;
     const truncated = this.#parser.buffered > 0;
-    this.#failReaders(new EOFError(undefined, { truncated }));
+    this.#failReaders(() => new EOFError(undefined, { truncated }));
   };
 
   #onError = (cause: Error): void => {
     const err = new TransportError(`The stream failed: ${cause.message}`, { cause });
-    this.#shutdown(err);
+    this.#shutdown(err, Mode.Error);
   };
 
   #onClose = (): void => {
     if (this.#state === State.Open) {
       const truncated = this.#parser.buffered > 0;
-      this.#shutdown(this.#readError ?? new EOFError(undefined, { truncated }));
+      this.#shutdown(this.#readFailure ?? (() => new EOFError(undefined, { truncated })), Mode.Eof);
     }
   };
 
-  /** From now on reads fail with `err` once the queued frames are taken. */
-  #failReaders(err: Error): void {
-    this.#readError ??= err;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.reject(this.#readError);
-    for (const p of [...this.#pollers]) p();
+  /** The error reads fail with (made on first use: routine closes create no Error). */
+  #readError(): Error | null {
+    const r = this.#readFailure;
+    if (typeof r === 'function') this.#readFailure = r();
+    return this.#readFailure as Error | null;
   }
 
-  /** Moves to Closed with `err` as the reason reads and writes fail. */
-  #shutdown(err: Error): void {
+  /** From now on reads fail with `reason` once the queued frames are taken. */
+  #failReaders(reason: Reason): void {
+    this.#readFailure ??= reason;
+    const waiters = this.#waiters;
+    if (waiters.length > 0) {
+      this.#waiters = [];
+      const err = this.#readError() as Error;
+      for (const w of waiters) w.reject(err);
+    }
+    if (this.#pollers.size > 0) for (const p of [...this.#pollers]) p();
+  }
+
+  /** Moves to Closed; `reason` is why reads and writes fail from now on. */
+  #shutdown(reason: Reason, mode: Mode): void {
     if (this.#state >= State.Closed) return;
     this.#state = State.Closed;
-    this.#failReaders(err);
-    this.#writer.fail(err instanceof EOFError ? new ConnectionClosedError('The peer closed the connection', { cause: err }) : err);
+    this.#failReaders(reason);
+    this.#writer.fail(
+      mode === Mode.Eof
+        ? () => new ConnectionClosedError('The peer closed the connection', { cause: this.#readError() })
+        : mode === Mode.Closed
+          ? closedByUs
+          : reason,
+    );
     // Frames already received stay readable after the peer leaves (as bytes in a socket do),
     // but not after this end closes.
-    if (err instanceof ConnectionClosedError) {
+    if (mode === Mode.Closed) {
       this.#frames = [];
       this.#queuedBytes = 0;
     }
   }
 }
+
+/** An error, or how to make it when someone needs it (creating an Error captures a stack). */
+type Reason = Error | (() => Error);
+
+enum Mode {
+  /** close(), destroy() without an error, or a transfer. */
+  Closed = 0,
+  /** The peer closed. */
+  Eof = 1,
+  /** A protocol or stream error. */
+  Error = 2,
+}
+
+const closedByUs = () => new ConnectionClosedError();
+const transferred = () => new ConnectionClosedError('The connection was transferred to another process');
 
 function encodeFrame(payload: Buffer): Buffer {
   const header = Buffer.allocUnsafe(payload.length > 0x7fffffff ? 12 : 4);

@@ -46,7 +46,7 @@ export class FrameWriter {
   #queued = 0;
   #scheduled = false;
   #batch: Batch | null = null;
-  #error: Error | null = null;
+  #error: Error | (() => Error) | null = null;
 
   /** Bytes framed but not yet given to the stream. */
   get queued(): number {
@@ -60,7 +60,7 @@ export class FrameWriter {
 
   /** Queues one frame; `payload` must not change until the returned promise settles. */
   write(payload: Buffer): Promise<void> {
-    if (this.#error) return Promise.reject(this.#error);
+    if (this.#error) return Promise.reject(this.#failure());
     const size = payload.length;
     const total = headerSize(size) + size;
     if (size <= COPY_LIMIT) {
@@ -76,11 +76,13 @@ export class FrameWriter {
     this.#queued += total;
     if (this.#batch === null) this.#batch = newBatch();
     const batch = this.#batch;
-    if (this.#queued >= FLUSH_AT) this.flush();
-    else if (!this.#scheduled) {
+    if (!this.#scheduled) {
+      // The first frame of a tick goes out at once (a reply in a ping-pong waits for nothing);
+      // the ones after it in the same tick are batched into one write at the end of the tick.
       this.#scheduled = true;
       process.nextTick(this.#flushTick);
-    }
+      this.flush();
+    } else if (this.#queued >= FLUSH_AT) this.flush();
     return batch.promise;
   }
 
@@ -119,15 +121,23 @@ export class FrameWriter {
     if (stream.writableLength === 0) batch.resolve();
   }
 
-  /** Fails every queued and future write with `err` (the connection broke or closed). */
-  fail(err: Error): void {
+  /**
+   * Fails every queued and future write with `err` (the connection broke or closed); a function
+   * makes the error only if a write needs it.
+   */
+  fail(err: Error | (() => Error)): void {
     this.#error ??= err;
     this.#parts = [];
     this.#queued = 0;
     this.#slab = null;
     const batch = this.#batch;
     this.#batch = null;
-    batch?.reject(this.#error);
+    batch?.reject(this.#failure());
+  }
+
+  #failure(): Error {
+    if (typeof this.#error === 'function') this.#error = this.#error();
+    return this.#error as Error;
   }
 
   #fail(err: Error): Error {

@@ -23,6 +23,9 @@ export interface PipeOptions {
   duplex?: boolean;
 }
 
+const kIsReady = Symbol('proc.dummy.connection.isReady');
+const kWhenReadable = Symbol('proc.dummy.connection.whenReadable');
+
 /** A message on the port: a value (packed for structured clone), raw bytes, or the end. */
 type Wire = { t: 'v'; v: unknown } | { t: 'b'; b: Uint8Array } | { t: 'end' };
 
@@ -220,6 +223,33 @@ export class Connection {
     return { type: 'Connection', state: { port, readable: this.#readable, writable: this.#writable, inbox }, transfer: [port] };
   }
 
+  /** @internal For `wait()`: a message or the end is ready now. */
+  [kIsReady](): boolean {
+    return this.#ready();
+  }
+
+  /** @internal For `wait()`: resolves when a message or the end is ready; `cancel` withdraws. */
+  [kWhenReadable](): { promise: Promise<void>; cancel: () => void } {
+    if (this.#ready() || this.#state !== State.Open) return { promise: Promise.resolve(), cancel: () => {} };
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    const onReady = () => {
+      this.#pollers.delete(onReady);
+      this.#unref();
+      resolve();
+    };
+    this.#pollers.add(onReady);
+    this.#ref();
+    return {
+      promise,
+      cancel: () => {
+        if (this.#pollers.delete(onReady)) this.#unref();
+      },
+    };
+  }
+
   #ref(): void {
     if (this.#refs++ === 0) this.#port?.ref();
   }
@@ -367,3 +397,30 @@ registerShareable(
   'Connection',
   (s: { port: MessagePort; readable: boolean; writable: boolean; inbox: Wire[] }) => new Connection(s.port, s.readable, s.writable, s.inbox),
 );
+
+/**
+ * Python's `multiprocessing.connection.wait` for thread Pipe ends: resolves with the ends that
+ * have a message (or their end) ready, as soon as one has; with `[]` once `timeout` ms pass.
+ */
+export function wait(connections: Iterable<Connection>, options: { timeout?: number | null } = {}): Promise<Connection[]> {
+  checkWaitOptions(options, 'options');
+  const list = [...connections];
+  for (const c of list) if (!(c instanceof Connection)) throw new TypeError('wait() takes Pipe ends of @proc/dummy');
+  const ready = () => list.filter((c) => c[kIsReady]());
+  const now = ready();
+  if (now.length > 0 || options.timeout === 0) return Promise.resolve(now);
+  return new Promise<Connection[]>((resolve) => {
+    const waits = list.map((c) => c[kWhenReadable]());
+    let timer: NodeJS.Timeout | undefined;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      for (const w of waits) w.cancel();
+      resolve(ready());
+    };
+    for (const w of waits) void w.promise.then(finish);
+    if (options.timeout !== undefined && options.timeout !== null) timer = setTimeout(finish, options.timeout);
+  });
+}

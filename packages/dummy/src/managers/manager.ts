@@ -1,4 +1,4 @@
-import type { ArrayProxy, DictKey, DictProxy, ListProxy, NamespaceProxy, ValueProxy } from '@proc/managers';
+import type { ArrayProxy, DictKey, DictProxy, ListProxy, ManagerOptions, NamespaceProxy, ValueProxy } from '@proc/managers';
 import { JoinableQueue } from '../queues/joinable-queue.js';
 import { Queue, type QueueOptions } from '../queues/queue.js';
 import { Barrier } from '../synchronize/barrier.js';
@@ -103,7 +103,11 @@ export class SyncManager {
   }
 }
 
-/** Python's `processing.dummy.Manager()`: a manager serving inside this process, ready at once. */
-export async function Manager(): Promise<SyncManager> {
+/**
+ * Python's `processing.dummy.Manager()`: a manager serving inside this process, ready at once.
+ * `options` (address, authkey, ...) are accepted for compatibility; there is no server to
+ * configure. For a manager other processes or machines reach, use @proc/managers' `Manager`.
+ */
+export async function Manager(_options?: ManagerOptions): Promise<SyncManager> {
   return new SyncManager();
 }

@@ -1,6 +1,7 @@
-import { checkWaitOptions, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
+import { checkWaitOptions, SerializationError, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
 import { Empty, Full } from '../errors.js';
 import { spinWhile, waitWord } from '../runtime/atomic-wait.js';
+import { needsMessage } from '../transport/pack.js';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { encode, H, Ring } from './ring.js';
 
@@ -62,6 +63,11 @@ export class Queue<T = unknown> {
 
   async #put(item: T, options: QueueWaitOptions | undefined): Promise<void> {
     this.#checkOpen();
+    if (typeof item === 'object' && item !== null && needsMessage(item)) {
+      throw new SerializationError(
+        'A thread Queue carries values as bytes in shared memory; an item holding a Queue, Lock, Pipe end or manager proxy cannot travel that way. Pass such objects in Process args, through a Pipe, or in a Pool task.',
+      );
+    }
     const e = encode(item);
     if (e.size > this.#ring.maxPayload) {
       throw new RangeError(`The item (${e.size} bytes encoded) is larger than the queue's buffer allows (${this.#ring.maxPayload}); pass a larger bufferSize`);

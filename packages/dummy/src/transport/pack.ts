@@ -36,12 +36,24 @@ export function packArgs(args: readonly unknown[]): Packed {
   return { value: args, transfer: [] };
 }
 
-/** True when `value` holds something that must travel by message (not as bytes). */
-export function needsMessage(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const transfer: Transferable[] = [];
-  const out = walk(value, transfer, new Map());
-  return out !== value || transfer.length > 0;
+/** True when `value` holds a shareable object, a port or shared memory: it must travel by message, not as bytes. */
+export function needsMessage(value: unknown, seen = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return false;
+  seen.add(value);
+  if (isShareable(value) || value instanceof MessagePort || value instanceof SharedArrayBuffer) return true;
+  if (Array.isArray(value)) return value.some((v) => needsMessage(v, seen));
+  if (value instanceof Map) {
+    for (const [k, v] of value) if (needsMessage(k, seen) || needsMessage(v, seen)) return true;
+    return false;
+  }
+  if (value instanceof Set) {
+    for (const v of value) if (needsMessage(v, seen)) return true;
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k of Object.keys(value)) if (needsMessage((value as Record<string, unknown>)[k], seen)) return true;
+  return false;
 }
 
 function walk(v: unknown, transfer: Transferable[], seen: Map<object, unknown>): unknown {

@@ -46,9 +46,12 @@ export class ManagerClient {
   /** Posts waiting for the frame that carries them to reach the OS. */
   #written: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
 
-  constructor(address: Address, authkey: Uint8Array) {
+  readonly #tls: import('node:tls').ConnectionOptions | undefined;
+
+  constructor(address: Address, authkey: Uint8Array, tls?: import('node:tls').ConnectionOptions) {
     this.address = address;
     this.#authkey = authkey;
+    this.#tls = tls;
   }
 
   get gone(): Error | null {
@@ -60,7 +63,7 @@ export class ManagerClient {
     this.#connecting ??= (async () => {
       let ch: Channel;
       try {
-        ch = await connect(this.address, { authkey: this.#authkey });
+        ch = await connect(this.address, { authkey: this.#authkey, tls: this.#tls ? { client: this.#tls } : undefined });
       } catch (err) {
         this.#fail(err instanceof ManagerGoneError ? err : new ManagerGoneError(`Cannot connect to the manager: ${(err as Error).message}`, { cause: err }));
         throw err;

@@ -10,6 +10,7 @@ interface Pool {
   byAddress: Map<string, ManagerClient>;
   bySid: Map<string, ManagerClient>;
   authkeys: Map<string, Buffer>;
+  tls?: Map<string, import('node:tls').ConnectionOptions>;
 }
 
 const key = Symbol.for('proc.managers.pool');
@@ -18,8 +19,10 @@ const pool: Pool = g[key] ?? { byAddress: new Map(), bySid: new Map(), authkeys:
 g[key] = pool;
 
 /** Remembers the authkey of a manager this process uses (proxies rebuilt here connect with it). */
-export function rememberAuthkey(address: Address, authkey: Uint8Array): void {
+export function rememberAuthkey(address: Address, authkey: Uint8Array, tls?: import('node:tls').ConnectionOptions): void {
   pool.authkeys.set(addressKey(address), Buffer.from(authkey));
+  pool.tls ??= new Map();
+  if (tls) pool.tls.set(addressKey(address), tls);
 }
 
 /** The live connection to the server at `address` (made when needed). */
@@ -34,7 +37,7 @@ export function clientFor(address: Address, sid?: string, authkey?: Uint8Array):
   const k = `${a}#${Buffer.from(key).toString('base64')}`;
   let c = pool.byAddress.get(k);
   if (!c || c.gone) {
-    c = new ManagerClient(address, key);
+    c = new ManagerClient(address, key, pool.tls?.get(a));
     pool.byAddress.set(k, c);
   }
   if (sid !== undefined) pool.bySid.set(sid, c);

@@ -32,6 +32,12 @@ export interface ManagerOptions {
    * @default none; tsx when a registered factory lives in a TypeScript module
    */
   execArgv?: string[];
+  /**
+   * TLS for remote use: `server` options (`key`, `cert`) for `getServer()`, `client` options
+   * (`ca`, `servername`, ...) for `connect()`. Proxies rebuilt in this process reuse them.
+   * A server started with `start()` (a local child) does not use TLS.
+   */
+  tls?: import('../transport/transport.js').TlsOptions;
 }
 
 enum State {
@@ -166,7 +172,7 @@ export class BaseManager {
   #attach(wait: false): void;
   #attach(wait: boolean): Promise<void> | void {
     const address = this.#address as Address;
-    rememberAuthkey(address, this.#authkey);
+    rememberAuthkey(address, this.#authkey, this.#options.tls?.client);
     const c = clientFor(address, undefined, this.#authkey);
     this.#client = c;
     const connected = c.connect().then(() => noteServerId(c));
@@ -188,6 +194,7 @@ export class BaseManager {
       authkey: this.#authkey,
       builtins: ctor.builtins,
       types: [...regs.values()].map((r) => ({ ...r.spec, factory: r.factory })),
+      tls: this.#options.tls?.server,
     });
     return this.#server;
   }
@@ -247,7 +254,9 @@ export class BaseManager {
       }
       if (p.isAlive()) {
         p.kill();
-        await p.join();
+        // A timed join keeps this process alive while it waits (the server is a daemon, whose
+        // handles do not).
+        while (p.isAlive()) await p.join({ timeout: t });
       }
     }
     if (this.#server) await this.#server.shutdown();

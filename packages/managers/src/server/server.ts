@@ -34,6 +34,8 @@ export interface ServerOptions {
   builtins?: boolean;
   /** A socket already bound (the server process binds before loading the server). */
   bound?: BoundServer;
+  /** TLS server options (`key`, `cert`, ...): clients connect over TLS. */
+  tls?: import('node:tls').TlsOptions;
 }
 
 export interface ServerInfo {
@@ -92,7 +94,7 @@ export class Server implements ServerSide {
   listen(): Promise<Address> {
     this.#listening ??= (async () => {
       const bound = this.#options.bound;
-      const l = bound ? adoptServer(bound, { authkey: this.#options.authkey }) : await listen(this.#options.address, { authkey: this.#options.authkey });
+      const l = bound ? adoptServer(bound, { authkey: this.#options.authkey }) : await listen(this.#options.address, { authkey: this.#options.authkey, tls: this.#options.tls ? { server: this.#options.tls } : undefined });
       if (this.#state === State.Closed) {
         await l.close();
         throw new ManagerGoneError('The server was shut down while it started');

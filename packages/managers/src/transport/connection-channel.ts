@@ -78,7 +78,7 @@ export class ConnectionChannel implements Channel {
 }
 
 export async function listen(address: Address | undefined, options: TransportOptions): Promise<ChannelListener> {
-  const l = new Listener(address ?? null, { authkey: options.authkey, maxMessageSize: options.maxFrame });
+  const l = new Listener(address ?? null, { authkey: options.authkey, maxMessageSize: options.maxFrame, tls: options.tls?.server });
   await l.listening;
   const out: ChannelListener = {
     address: l.address as Address,
@@ -112,7 +112,7 @@ export async function listen(address: Address | undefined, options: TransportOpt
 export async function connect(address: Address, options: TransportOptions): Promise<ConnectionChannel> {
   let conn: Connection;
   try {
-    conn = await Client(address, { authkey: options.authkey, maxMessageSize: options.maxFrame });
+    conn = await Client(address, { authkey: options.authkey, maxMessageSize: options.maxFrame, tls: options.tls?.client });
   } catch (err) {
     if ((err as { code?: string }).code === 'PROC_ERR_AUTH') {
       throw new AuthenticationError((err as Error).message, { cause: err });

@@ -139,6 +139,7 @@ function handshakeTimer(ch: SocketChannel): NodeJS.Timeout {
 
 /** Listens on `address` (a fresh private Unix socket when omitted). */
 export async function listen(address: Address | undefined, options: TransportOptions): Promise<ChannelListener> {
+  if (options.tls?.server) throw new TypeError('The built-in socket transport has no TLS; use the default transport');
   const bound = await bindServer(address);
   return adoptServer(bound, options);
 }
@@ -192,6 +193,7 @@ export function adoptServer(bound: BoundServer, options: TransportOptions): Chan
 
 /** Connects to a listener and authenticates both ways. */
 export async function connect(address: Address, options: TransportOptions): Promise<SocketChannel> {
+  if (options.tls?.client) throw new TypeError('The built-in socket transport has no TLS; use the default transport');
   const socket =
     typeof address === 'string' ? net.connect(address) : net.connect({ host: address[0], port: address[1], noDelay: true });
   const ch = new SocketChannel(socket, options.maxFrame);

@@ -41,4 +41,13 @@ export interface TransportOptions {
   authkey: Uint8Array;
   /** @default 256 MiB */
   maxFrame?: number;
+  /** TLS: `server` options for a listener, `client` options for a connection. */
+  tls?: TlsOptions;
+}
+
+export interface TlsOptions {
+  /** A listener's TLS options (`key`, `cert`, ...): connections are TLS. */
+  server?: import('node:tls').TlsOptions;
+  /** A client's TLS options (`ca`, `servername`, ...). */
+  client?: import('node:tls').ConnectionOptions;
 }

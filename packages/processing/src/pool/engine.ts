@@ -14,6 +14,7 @@ import {
   type TaskKind,
   ToPool,
 } from './protocol.js';
+import { register, unregister } from './sigint.js';
 import { type FnEntry, type Task, type TaskOwner, TaskState } from './task.js';
 import { type ExitInfo, WorkerHandle, WorkerState } from './worker-handle.js';
 
@@ -666,7 +667,7 @@ export class PoolEngine {
     if (this.state !== PoolState.Run && this.#workers.size === 0 && !this.#serverClosed) {
       this.#serverClosed = true;
       this.#server.close();
-      if (!this.#path.startsWith('\0')) fs.rm(this.#path, { force: true }, () => {});
+      if (socketFiles.delete(this.#path)) fs.rmSync(this.#path, { force: true });
       clearInterval(this.#keepAlive);
       unregister(this);
       this.#resolveEnded();
@@ -683,12 +684,25 @@ function estimate(task: Task): number {
   return per < 0 ? AHEAD_MICROS : per * task.items;
 }
 
+/**
+ * Where the pool listens. On Linux, the abstract namespace: no file to leave behind however the
+ * process ends (anyone local may connect, but a worker must show the pool's random token first).
+ * Elsewhere a 0600 file in the temp directory, removed when the pool ends or the process exits.
+ */
 function socketPath(): string {
   const name = `proc-pool-${process.pid}-${randomBytes(6).toString('hex')}.sock`;
+  if (process.platform === 'linux') return `\0${name}`;
   const p = path.join(os.tmpdir(), name);
-  // sun_path holds 107 bytes; Linux's abstract namespace has no file to clean up either.
-  if (p.length > 100 && process.platform === 'linux') return `\0${name}`;
+  socketFiles.add(p);
+  if (socketFiles.size === 1) process.once('exit', removeSocketFiles);
   return p;
+}
+
+const socketFiles = new Set<string>();
+
+function removeSocketFiles(): void {
+  for (const p of socketFiles) fs.rmSync(p, { force: true });
+  socketFiles.clear();
 }
 
 function decodeError(body: Buffer): unknown {
@@ -708,44 +722,4 @@ function describe(cause: unknown, info: ExitInfo): string {
 function lastLines(text: string, n: number): string {
   const lines = text.split('\n');
   return lines.slice(-n).join('\n');
-}
-
-// ---- engines alive in this process (Ctrl-C ends them in order) ----------------------------
-
-const live = new Set<PoolEngine>();
-let sigintInstalled = false;
-
-function onSigint(): void {
-  // Someone else handles Ctrl-C: they decide what happens to the pools.
-  if (process.listenerCount('SIGINT') > 1) return;
-  process.off('SIGINT', onSigint);
-  sigintInstalled = false;
-  const pools = [...live];
-  let timer: NodeJS.Timeout | undefined;
-  void Promise.race([
-    Promise.allSettled(pools.map((p) => p.stopForExit())),
-    new Promise((r) => {
-      timer = setTimeout(r, TERMINATE_GRACE_MS * 2);
-    }),
-  ]).then(() => {
-    clearTimeout(timer);
-    // Die of SIGINT as if nobody had listened (exit status 130 in a shell).
-    process.kill(process.pid, 'SIGINT');
-  });
-}
-
-export function register(engine: PoolEngine): void {
-  live.add(engine);
-  if (!sigintInstalled) {
-    sigintInstalled = true;
-    process.on('SIGINT', onSigint);
-  }
-}
-
-function unregister(engine: PoolEngine): void {
-  live.delete(engine);
-  if (live.size === 0 && sigintInstalled) {
-    sigintInstalled = false;
-    process.off('SIGINT', onSigint);
-  }
 }

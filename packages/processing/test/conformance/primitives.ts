@@ -108,6 +108,17 @@ export function definePrimitivesSuite(api: Api, caps: PrimitivesCaps, options: P
       expect(got.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     });
 
+    it('concurrent gets in one process share what was lent ahead, and none hangs', async () => {
+      const q = new Queue<number>();
+      for (let i = 0; i < 5; i++) await q.put(i);
+      const got = await Promise.all([q.get(), q.get(), q.get()]);
+      expect(got.sort()).toEqual([0, 1, 2]);
+      const rest = await Promise.all([q.get(), q.get(), q.get()]);
+      await q.put(5);
+      expect(rest.sort()).toEqual([3, 4, 5]);
+      expect(await q.qsize()).toBe(0);
+    });
+
     it('for await yields items in order and a break leaves the rest', async () => {
       const q = new Queue<number>();
       for (let i = 0; i < 5; i++) await q.put(i);

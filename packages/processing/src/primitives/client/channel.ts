@@ -29,6 +29,8 @@ export interface CallOptions {
    */
   onAbort?: 'drop' | 'verdict';
   late?(frame: Frame): void;
+  /** Told the request id before the request leaves (to `answer` it locally later). */
+  onReq?(req: number): void;
 }
 
 interface Pending {
@@ -173,8 +175,24 @@ export abstract class Channel {
         signal.addEventListener('abort', onAbort, { once: true });
         p.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
+      options.onReq?.(req);
       this.send(op, prim, req, a, b, c, payload);
     });
+  }
+
+  /**
+   * Answers the pending request `req` here (the client found its answer itself, e.g. an item
+   * that streamed in) and withdraws it at the host; whatever the host still sends for it goes
+   * to `late`. False when `req` is no longer pending.
+   */
+  answer(prim: number, req: number, frame: Frame, late: (f: Frame) => void): boolean {
+    const p = this.#pending.get(req);
+    if (!p || p.late || this.#gone) return false;
+    p.late = late;
+    this.#release(p);
+    this.send(Op.Cancel, prim, req, 0, 0, 0);
+    p.resolve(frame);
+    return true;
   }
 
   #release(p: Pending): void {

@@ -14,7 +14,7 @@
 import { abortError, deserialize, deserializeAsync, StateError, serialize } from '@proc/core';
 import { Empty, Full } from '../errors.js';
 import { Deque, idsPayload, Op } from '../protocol.js';
-import type { Channel, Core } from './channel.js';
+import type { Channel, Core, Frame } from './channel.js';
 
 export interface QueueWaitOptions {
   /** `false`: do not wait (Python's `block=False`). @default true */
@@ -61,6 +61,14 @@ export class QueueCore implements Core {
     switch (op) {
       case Op.Deliver:
         this.#lent.push({ did: a, bytes: payload });
+        // Lent items arrived while other gets of ours wait at the host (concurrent gets): answer
+        // them here with these and withdraw them there.
+        while (this.#waiting.length > 0 && this.#lent.length > 0) {
+          const req = this.#waiting.shift() as number;
+          const l = this.#lent.shift() as Lent;
+          const answered = this.#ch.answer(this.#prim, req, { op: Op.Deliver, a: l.did, b: 0, c: 0, payload: l.bytes }, this.#giveBack);
+          if (!answered) this.#lent.unshift(l);
+        }
         return;
       case Op.Recall: {
         if (this.#lent.length === 0) {
@@ -146,14 +154,22 @@ export class QueueCore implements Core {
     const block = options.block ?? true;
     const timeout = block ? (options.timeout ?? -1) : 0;
     const want = this.#ch.local ? 512 : 64;
-    const f = await this.#ch.call(Op.Get, this.#prim, timeout, want, block ? 1 : 0, undefined, {
-      signal: options.signal,
-      onAbort: 'drop',
-      late: (late) => {
-        // The item raced our abort: hand it back.
-        if (late.op === Op.Deliver && !this.#ch.gone) this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([late.a]));
-      },
-    });
+    let myReq = 0;
+    let f: Frame;
+    try {
+      f = await this.#ch.call(Op.Get, this.#prim, timeout, want, block ? 1 : 0, undefined, {
+        signal: options.signal,
+        onAbort: 'drop',
+        late: this.#giveBack,
+        onReq: (req) => {
+          myReq = req;
+          this.#waiting.push(req);
+        },
+      });
+    } finally {
+      const i = this.#waiting.indexOf(myReq);
+      if (i !== -1) this.#waiting.splice(i, 1);
+    }
     if (f.op === Op.Deliver) return this.#take({ did: f.a, bytes: f.payload });
     throw new Empty(timeout > 0 ? `The queue stayed empty for ${timeout} ms` : 'The queue is empty');
   }
@@ -197,6 +213,14 @@ export class QueueCore implements Core {
     p.writeUInt32LE(did >>> 0, 0);
     this.#ch.send(Op.Ack, this.#prim, 0, 0, 0, 0, p);
   }
+
+  /** Our gets waiting at the host, oldest first. */
+  #waiting: number[] = [];
+
+  /** An item that raced a get we gave up (or answered here): hand it back. */
+  #giveBack = (late: Frame) => {
+    if (late.op === Op.Deliver && !this.#ch.gone) this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([late.a]));
+  };
 
   #acks: number[] = [];
   #flushAcks = () => {

@@ -56,8 +56,6 @@ export class QueueState implements PrimState {
   #revoking = new Set<Conn>();
   #recalling = new Set<Conn>();
   #consumers = new Set<Conn>();
-  /** The window a consumer asked for: while it is the only consumer, items stream to it. */
-  #windows = new Map<Conn, number>();
   #unfinished = 0;
   #joiners: Joiner[] = [];
   #nextDid = 1;
@@ -117,7 +115,6 @@ export class QueueState implements PrimState {
       }
       case Op.Get: {
         this.#consumers.add(conn);
-        if (b > 1) this.#windows.set(conn, b);
         if (this.#items.length > 0) {
           this.#deliver(conn, req, b);
           return;
@@ -141,7 +138,6 @@ export class QueueState implements PrimState {
           for (const did of readIds(payload)) if (lent.delete(did)) this.#lentCount--;
         }
         this.#servePutters();
-        if (this.#items.length > 0) this.#serveSoon();
         return;
       }
       case Op.Return: {
@@ -204,7 +200,6 @@ export class QueueState implements PrimState {
     this.#revoking.delete(conn);
     this.#recalling.delete(conn);
     this.#consumers.delete(conn);
-    this.#windows.delete(conn);
     this.#servePutters();
     this.#serveGetters();
   }
@@ -221,33 +216,7 @@ export class QueueState implements PrimState {
     queueMicrotask(() => {
       this.#serveScheduled = false;
       this.#serveGetters();
-      this.#stream();
     });
-  }
-
-  /**
-   * The only consumer keeps a window of items lent ahead, so a steady consumer never waits a
-   * round trip for the next batch. With more consumers nothing streams (each gets what it asks
-   * for, and lent extras are recalled when another waits).
-   */
-  #stream(): void {
-    if (this.#items.length === 0 || this.#getters.length > 0 || this.#consumers.size !== 1) return;
-    const [conn] = this.#consumers;
-    const window = this.#windows.get(conn) ?? 0;
-    if (window <= 1 || conn.closed) return;
-    let lent = this.#lent.get(conn);
-    if (!lent) {
-      lent = new Map();
-      this.#lent.set(conn, lent);
-    }
-    while (this.#items.length > 0 && lent.size < window) {
-      const item = this.#items.shift() as Buffer;
-      const did = this.#nextDid++;
-      if (this.#nextDid > 0xfffffff0) this.#nextDid = 1;
-      lent.set(did, item);
-      this.#lentCount++;
-      conn.send(Op.Deliver, this.#id, 0, did, 0, 0, item);
-    }
   }
 
   #enqueue(item: Buffer): void {
