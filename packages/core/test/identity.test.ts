@@ -49,6 +49,12 @@ describe('identity and options', () => {
     await until(() => !isRunning(daemon), 3000, 'the daemon to be terminated');
   });
 
+  it('keeps the program alive while it awaits a daemon in join()', async () => {
+    const r = await runNode('daemon-join.ts');
+    expect(r.stdout).toBe('non-daemon done\njoined exit=0\n');
+    expect(r.code).toBe(0);
+  });
+
   it('keeps forkserver spares alive through SIGINT (Ctrl-C) until they run a target', async () => {
     setForkserverSpares(1);
     const ctx = getContext('forkserver');

@@ -72,6 +72,8 @@ interface State {
   error?: unknown;
   exited?: Promise<void>;
   startMethod: StartMethod;
+  /** Calls awaiting join() on a daemon (which holds a ref on it meanwhile). */
+  joiners: number;
 }
 
 /**
@@ -108,6 +110,7 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
         identity,
         exitCode: null,
         startMethod: startMethod ?? (this.constructor as { startMethod?: StartMethod }).startMethod ?? defaultStartMethod(),
+        joiners: 0,
       } satisfies State,
     });
   }
@@ -127,6 +130,7 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
         pid: process.pid,
         exitCode: null,
         startMethod: defaultStartMethod(),
+        joiners: 0,
       } satisfies State,
     });
   }
@@ -362,23 +366,32 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     if (s.phase === Phase.Closed) throw new StateError('Process is closed');
     if (!s.exited) return;
     const exited = s.exited;
-    if (options?.timeout === undefined || options.timeout === null) {
-      await withDeadline(() => exited, { signal: options?.signal }, 'join');
-      return;
+    // A daemon's handle is unref'd so it cannot keep this process alive; while someone awaits
+    // its end, it must (as a blocking join does in Python), or an awaited join under top-level
+    // await would see the event loop empty.
+    const held = s.daemon && s.launched && s.exitCode === null ? s.launched : undefined;
+    if (held && s.joiners++ === 0) held.ref();
+    try {
+      if (options?.timeout === undefined || options.timeout === null) {
+        await withDeadline(() => exited, { signal: options?.signal }, 'join');
+        return;
+      }
+      const timeout = options.timeout;
+      let timer: NodeJS.Timeout | undefined;
+      await withDeadline(
+        () =>
+          Promise.race([
+            exited,
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, timeout);
+            }),
+          ]).finally(() => clearTimeout(timer)),
+        { signal: options.signal },
+        'join',
+      );
+    } finally {
+      if (held && --s.joiners === 0) held.unref();
     }
-    const timeout = options.timeout;
-    let timer: NodeJS.Timeout | undefined;
-    await withDeadline(
-      () =>
-        Promise.race([
-          exited,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, timeout);
-          }),
-        ]).finally(() => clearTimeout(timer)),
-      { signal: options.signal },
-      'join',
-    );
   }
 
   /** SIGTERM (Python's `terminate()`). */

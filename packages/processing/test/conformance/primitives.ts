@@ -113,9 +113,9 @@ export function definePrimitivesSuite(api: Api, caps: PrimitivesCaps, options: P
       for (let i = 0; i < 5; i++) await q.put(i);
       const got = await Promise.all([q.get(), q.get(), q.get()]);
       expect(got.sort()).toEqual([0, 1, 2]);
-      const rest = await Promise.all([q.get(), q.get(), q.get()]);
+      const rest = Promise.all([q.get(), q.get(), q.get()]);
       await q.put(5);
-      expect(rest.sort()).toEqual([3, 4, 5]);
+      expect((await rest).sort()).toEqual([3, 4, 5]);
       expect(await q.qsize()).toBe(0);
     });
 
