@@ -80,8 +80,18 @@ export class AbortError extends ProcError {
 
 /** A value could not be serialized (or deserialized) by the codec. */
 export class SerializationError extends ProcError {
-  constructor(message: string, options?: ProcErrorOptions & { code?: string }) {
+  /**
+   * Set when the value will be serializable once this settles (a Pipe end still connecting,
+   * sends not yet handed to the OS): `Process.start()` waits for it and tries again.
+   */
+  declare readonly retryAfter?: Promise<unknown>;
+
+  constructor(message: string, options?: ProcErrorOptions & { code?: string; retryAfter?: Promise<unknown> }) {
     super(message, options?.code ?? 'PROC_ERR_SERIALIZE', options);
+    if (options?.retryAfter) {
+      // Not enumerable: a promise does not travel, and the codec copies enumerable fields.
+      Object.defineProperty(this, 'retryAfter', { value: options.retryAfter, enumerable: false });
+    }
   }
 }
 

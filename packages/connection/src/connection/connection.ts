@@ -418,7 +418,9 @@ export class Connection {
    */
   [kDetach](): { stream: Duplex; pending: Buffer; commit: () => void; abort: () => void } {
     if (this.#state === State.Pending) {
-      throw new SerializationError('This Pipe end is still connecting: await conn.ready before passing it to another process');
+      throw new SerializationError('This Pipe end is still connecting: await conn.ready before passing it to another process', {
+        retryAfter: this.ready,
+      });
     }
     if (this.#state !== State.Open || !this.#stream) {
       throw new SerializationError('A closed Connection cannot be passed to another process', {

@@ -260,12 +260,24 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     const self = target.kind === 'class' ? ownFields(this) : undefined;
     if (args.length > 0 || self) {
       const { serialize } = await import('../serialize/index.js');
-      binary = serialize(self ? { args, self } : { args }, {
-        transferHandle: (h) => {
-          handles.push(h as import('node:net').Socket);
-          return handles.length - 1;
-        },
-      });
+      for (let attempt = 0; ; attempt++) {
+        handles.length = 0;
+        try {
+          binary = serialize(self ? { args, self } : { args }, {
+            label: 'Process',
+            transferHandle: (h) => {
+              handles.push(h as import('node:net').Socket);
+              return handles.length - 1;
+            },
+          });
+          break;
+        } catch (err) {
+          // An argument not ready to travel yet (a Pipe end still connecting): wait, retry.
+          const retry = retryAfter(err);
+          if (!retry || attempt >= 5) throw err;
+          await retry;
+        }
+      }
     }
     const stdio = normalizeStdio(options.stdio);
     const base = {
@@ -465,6 +477,14 @@ function ownFields(p: object): Record<string, unknown> {
     out[k] = (p as Record<string, unknown>)[k];
   }
   return out;
+}
+
+function retryAfter(err: unknown): Promise<unknown> | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const r = (e as { retryAfter?: unknown }).retryAfter;
+    if (r instanceof Promise) return r;
+  }
+  return undefined;
 }
 
 async function decodeError(message: string, payload: Buffer | undefined): Promise<unknown> {

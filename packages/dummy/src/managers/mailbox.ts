@@ -1,5 +1,6 @@
 import { deserialize, serialize } from '@proc/core';
 import { ManagerGoneError } from '@proc/managers';
+import { watchWord } from '../runtime/atomic-wait.js';
 import { isThreadAlive } from '../runtime/thread-table.js';
 
 /**
@@ -31,7 +32,6 @@ export const MAILBOX_BYTES = 1024 * 1024;
  */
 const CLIENT_SPIN_US = 0;
 const HOST_SPIN_US = 500;
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number, t?: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
 export function createMailbox(): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER + MAILBOX_BYTES);
@@ -127,8 +127,7 @@ export async function serveMailbox(sab: SharedArrayBuffer, handle: (objectId: nu
       return;
     }
     // Not ref'd: an idle manager does not keep the process alive.
-    const r = waitAsync(i32, MB.STATE, st);
-    if (r.async) await r.value;
+    await watchWord(i32, MB.STATE, st);
     // Let other work of this thread run between requests of a busy caller.
     if (Atomics.load(i32, MB.STATE) !== MbState.Request) await new Promise((r2) => setImmediate(r2));
   }

@@ -1,12 +1,12 @@
 import { checkWaitOptions, type WaitOptions } from '@proc/core';
 import { BrokenBarrierError } from '../errors.js';
+import { watchWord } from '../runtime/atomic-wait.js';
 import { lockMutex, unlockMutex } from '../runtime/spin-mutex.js';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { takeShared, withShared } from './lock.js';
 import { waitUntil } from './wait-loop.js';
 
 const B = { MUTEX: 0, SLEEPERS: 1, PARTIES: 2, COUNT: 3, GENERATION: 4, BROKEN: 5, BROKEN_GEN: 6, TIMEOUT: 7, HAS_ACTION: 8, ACTION_REQ: 9 } as const;
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
 
 /**
  * Python's `Barrier(parties, action=None, timeout=None)` on threads. `wait` resolves with the
@@ -47,8 +47,7 @@ export class Barrier {
   async #serveAction(): Promise<void> {
     const i32 = this.#i32;
     for (;;) {
-      const r = waitAsync(i32, B.ACTION_REQ, 0);
-      if (r.async) await r.value;
+      await watchWord(i32, B.ACTION_REQ, 0);
       if (Atomics.load(i32, B.ACTION_REQ) !== 1) continue;
       Atomics.store(i32, B.ACTION_REQ, 0);
       await this.#runActionAndRelease();

@@ -60,8 +60,36 @@ function workerUrl(): { url: URL; eval: boolean } {
   return { url: new URL('../host/worker.js', here), eval: false };
 }
 
+/**
+ * Removes the socket folders of hosts whose process is gone (killed processes cannot remove
+ * their own). A folder is named after its process's pid; a live pid's folder is kept.
+ */
+function sweepStale(tmp: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^proc-prim-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ESRCH') {
+        try {
+          fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+        } catch {}
+      }
+    }
+  }
+}
+
 export function startLocalHost(): LocalHost {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-prim-'));
+  const tmp = os.tmpdir();
+  sweepStale(tmp);
+  const dir = fs.mkdtempSync(path.join(tmp, `proc-prim-${process.pid}-`));
   const address = path.join(dir, 'host.sock');
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
