@@ -1,5 +1,5 @@
-import { type BaseContext, getContext as coreContext, type StartMethod } from '@proc/core';
 import { Client, Listener, Pipe } from '@proc/connection';
+import { type BaseContext, getContext as coreContext, type StartMethod } from '@proc/core';
 import { Manager } from '@proc/managers';
 import { Pool, type PoolOptions } from './pool/index.js';
 import {

@@ -3,6 +3,21 @@
  * Process and identity come from @proc/core, Pipe/Listener/Client from @proc/connection,
  * Manager from @proc/managers; queues, locks and Pool live in this package.
  */
+
+export {
+  type Address,
+  AuthenticationError,
+  BufferTooShort,
+  Client,
+  type ClientOptions,
+  Connection,
+  EOFError,
+  Listener,
+  type ListenerOptions,
+  Pipe,
+  type PipeOptions,
+  wait,
+} from '@proc/connection';
 export {
   AbortError,
   activeChildren,
@@ -14,34 +29,20 @@ export {
   getStartMethod,
   isMainProcess,
   logToStderr,
-  parentProcess,
+  ProcError,
   Process,
   ProcessError,
-  ProcError,
+  type ProcessOptions,
+  parentProcess,
   SerializationError,
+  type StartMethod,
+  StateError,
   setForkserverSpares,
   setStartMethod,
-  StateError,
   TargetNotFoundError,
   TimeoutError,
-  type ProcessOptions,
-  type StartMethod,
 } from '@proc/core';
-export {
-  AuthenticationError,
-  BufferTooShort,
-  Client,
-  Connection,
-  EOFError,
-  Listener,
-  Pipe,
-  wait,
-  type Address,
-  type ClientOptions,
-  type ListenerOptions,
-  type PipeOptions,
-} from '@proc/connection';
-export { BaseManager, Manager, SyncManager, type ManagerOptions } from '@proc/managers';
+export { BaseManager, Manager, type ManagerOptions, SyncManager } from '@proc/managers';
 export { type Context, getContext } from './context.js';
-export * from './primitives/index.js';
 export * from './pool/index.js';
+export * from './primitives/index.js';
