@@ -47,4 +47,22 @@ describe('Manager() inside the process', () => {
     expect(p.exitCode).toBe(0);
     await m.shutdown();
   });
+
+  it('a thread reusing read answers sees every write made after them', async () => {
+    const { Event } = await import('@proc/dummy');
+    const m = await Manager();
+    const d = await m.dict();
+    await d.set('x', 1);
+    const go = new Event();
+    const out = new Queue();
+    const p = new Process({ target: targets.readAround, args: [d, go, out], module: targetsUrl });
+    await p.start();
+    expect(await out.get()).toBe(1);
+    expect(await out.get()).toBe(1);
+    await d.set('x', 2);
+    await go.set();
+    expect(await out.get()).toBe(2);
+    await p.join();
+    await m.shutdown();
+  });
 });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { MessageChannel, type MessagePort, threadId } from 'node:worker_threads';
 import { closeMailbox, createMailbox, serveMailbox } from './mailbox.js';
 
+export const VERSION_SLOTS = 1024;
+
 /** A message on a proxy's control port: serve a new mailbox (a proxy passed on by another thread). */
 export type ControlMessage = { type: 'proc:adopt'; mailbox: SharedArrayBuffer; control: MessagePort };
 
@@ -13,7 +15,13 @@ export type ControlMessage = { type: 'proc:adopt'; mailbox: SharedArrayBuffer; c
 export class ManagerHost {
   readonly id = randomUUID();
   readonly thread = threadId;
-  readonly #objects = new Map<number, Record<string, (...a: unknown[]) => unknown>>();
+  readonly #objects = new Map<number, { obj: Record<string, (...a: unknown[]) => unknown>; readOnly: ReadonlySet<string> }>();
+  /**
+   * One version word per object (by id modulo its length), bumped after every call that may
+   * change the object. A thread that asked a read-only question may reuse the answer while the
+   * version is unchanged (a seqlock's read side); see thread-proxy.ts.
+   */
+  readonly versions = new Int32Array(new SharedArrayBuffer(VERSION_SLOTS * 4));
   readonly #mailboxes = new Set<SharedArrayBuffer>();
   readonly #ports = new Set<MessagePort>();
   #nextId = 1;
@@ -27,18 +35,24 @@ export class ManagerHost {
     return this.#closed;
   }
 
-  add(referent: object): number {
+  add(referent: object, readOnly: ReadonlySet<string>): number {
     const id = this.#nextId++;
-    this.#objects.set(id, referent as Record<string, (...a: unknown[]) => unknown>);
+    this.#objects.set(id, { obj: referent as Record<string, (...a: unknown[]) => unknown>, readOnly });
     return id;
   }
 
   call(objectId: number, method: string, args: unknown[]): unknown {
-    const obj = this.#objects.get(objectId);
-    if (!obj) throw new Error(`No object ${objectId} in this manager. This is a bug in proc.`);
+    const entry = this.#objects.get(objectId);
+    if (!entry) throw new Error(`No object ${objectId} in this manager. This is a bug in proc.`);
+    const { obj } = entry;
     const fn = obj[method];
     if (typeof fn !== 'function' || method.startsWith('_') || method === 'constructor') throw new TypeError(`${method} is not an exposed method`);
-    return fn.apply(obj, args);
+    if (entry.readOnly.has(method)) return fn.apply(obj, args);
+    try {
+      return fn.apply(obj, args);
+    } finally {
+      Atomics.add(this.versions, objectId % VERSION_SLOTS, 1);
+    }
   }
 
   /** A mailbox and control port for a proxy about to go to another thread. */

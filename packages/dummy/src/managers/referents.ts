@@ -318,3 +318,12 @@ export const exposed: Record<string, readonly string[]> = {
   Value: ['get', 'set', 'typecode'],
   Array: ['get', 'set', 'len', 'slice', 'toArray', 'typecode'],
 };
+
+/** Methods that do not change their object: a thread may reuse an answer while the object's version is unchanged. */
+export const readOnly: Record<string, ReadonlySet<string>> = {
+  dict: new Set(['get', 'has', 'keys', 'values', 'items', 'len', 'copy']),
+  list: new Set(['get', 'len', 'index', 'count', 'includes', 'slice', 'copy']),
+  Namespace: new Set(['get', 'has', 'toObject']),
+  Value: new Set(['get', 'typecode']),
+  Array: new Set(['get', 'len', 'slice', 'toArray', 'typecode']),
+};

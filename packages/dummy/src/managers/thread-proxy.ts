@@ -1,18 +1,22 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ProxyClosedError } from '@proc/managers';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
-import { type ControlMessage, hosts, type ManagerHost } from './host.js';
+import { type ControlMessage, hosts, type ManagerHost, VERSION_SLOTS } from './host.js';
 import { createMailbox, MailboxClient } from './mailbox.js';
-import { exposed } from './referents.js';
+import { exposed, readOnly } from './referents.js';
 
 interface ProxyState {
   hostId: string;
   hostThread: number;
   typeid: string;
   objectId: number;
+  versions: SharedArrayBuffer;
   mailbox?: SharedArrayBuffer;
   control?: MessagePort;
 }
+
+/** Answers a remote proxy keeps for reuse (read-only calls with primitive arguments). */
+const CACHE_LIMIT = 256;
 
 type Caller = (method: string, args: unknown[]) => Promise<unknown>;
 
@@ -44,9 +48,26 @@ export class ThreadProxy {
       if (!state.mailbox) throw new Error('A remote thread proxy has no mailbox. This is a bug in proc.');
       const client = new MailboxClient(state.mailbox, state.hostThread);
       state.control?.unref();
+      const versions = new Int32Array(state.versions);
+      const slot = state.objectId % VERSION_SLOTS;
+      const cacheable = readOnly[state.typeid] ?? new Set<string>();
+      // Read-only answers are reused while the object's version word is unchanged: a loop of
+      // `await d.get('x')` in a thread then costs no round trip until someone writes.
+      const cache = new Map<string, { version: number; value: unknown }>();
       this.#call = (method, args) => {
         try {
-          return Promise.resolve(client.call(state.objectId, method, args));
+          const key = cacheable.has(method) ? cacheKey(method, args) : undefined;
+          if (key === undefined) return Promise.resolve(client.call(state.objectId, method, args));
+          const version = Atomics.load(versions, slot);
+          const hit = cache.get(key);
+          if (hit && hit.version === version) return Promise.resolve(copy(hit.value));
+          const value = client.call(state.objectId, method, args);
+          if (Atomics.load(versions, slot) === version) {
+            if (cache.size >= CACHE_LIMIT) cache.clear();
+            cache.set(key, { version, value });
+            return Promise.resolve(copy(value));
+          }
+          return Promise.resolve(value);
         } catch (err) {
           return Promise.reject(err);
         }
@@ -87,7 +108,7 @@ export class ThreadProxy {
     }
     return {
       type: 'ThreadProxy',
-      state: { hostId: s.hostId, hostThread: s.hostThread, typeid: s.typeid, objectId: s.objectId, mailbox, control },
+      state: { hostId: s.hostId, hostThread: s.hostThread, typeid: s.typeid, objectId: s.objectId, versions: s.versions, mailbox, control },
       transfer: [control],
     };
   }
@@ -121,7 +142,19 @@ function proxyClass(typeid: string): new (s: ProxyState) => ThreadProxy {
 
 export function makeProxy(host: ManagerHost, typeid: string, referent: object): ThreadProxy {
   const C = proxyClass(typeid);
-  return new C({ hostId: host.id, hostThread: host.thread, typeid, objectId: host.add(referent) });
+  const objectId = host.add(referent, readOnly[typeid] ?? new Set());
+  return new C({ hostId: host.id, hostThread: host.thread, typeid, objectId, versions: host.versions.buffer as SharedArrayBuffer });
+}
+
+/** A cache key for a call whose arguments are all primitives; undefined otherwise. */
+function cacheKey(method: string, args: unknown[]): string | undefined {
+  let key = method;
+  for (const a of args) {
+    const t = typeof a;
+    if (t === 'object' || t === 'function' || t === 'symbol') return undefined;
+    key += `\u0000${t[0]}${String(a)}`;
+  }
+  return key;
 }
 
 function copy(v: unknown): unknown {

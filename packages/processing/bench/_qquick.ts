@@ -1,0 +1,28 @@
+// temporary quick bench (ours only)
+import { isMainProcess, Process, Queue } from '@proc/processing';
+export async function produce(q: Queue, n: number, size: number): Promise<void> {
+  const payload = new Uint8Array(size).fill(120);
+  for (let i = 0; i < n; i++) await q.put(size ? payload : i);
+  await q.put(null);
+}
+
+async function queueRate(n: number, size: number): Promise<number> {
+  const q = new Queue();
+  const p = new Process({ target: produce, args: [q, n, size], ...(process.env.PROF ? { execArgv: ['--import=tsx', '--cpu-prof', `--cpu-prof-dir=${process.env.PROF}`] } : {}) });
+  await p.start();
+  await q.get();
+  const t = performance.now();
+  for (let i = 0; i < n - 1; i++) await q.get();
+  const rate = (n - 1) / ((performance.now() - t) / 1000);
+  await q.get();
+  await p.join();
+  return rate;
+}
+if (isMainProcess()) {
+  const n = Number(process.argv[2] ?? 100000);
+  const which = process.argv[3] ?? 'both';
+  for (let t = 0; t < Number(process.argv[4] ?? 1); t++) {
+    if (which !== 'kib') console.log('ints', Math.round((await queueRate(n, 0)) / 1000), 'k/s');
+    if (which !== 'ints') console.log('kib', Math.round((await queueRate(n / 4, 1024)) / 1000), 'k/s');
+  }
+}
