@@ -2,7 +2,9 @@
  * @proc/dummy's figures, side by side in one run (issue 7):
  *   - a Queue between two threads vs Python's queue.Queue between two threads;
  *   - the thread Pool vs piscina on 100 k trivial tasks (two threads each);
- *   - a shared dict get from the main thread and from a worker thread vs the process manager's.
+ *   - a shared dict get from the main thread and from a worker thread vs the process manager's
+ *     (a worker reuses a read-only answer while the dict is unchanged; the round-trip row shows
+ *     a call that goes to the host every time).
  * Run: node --import tsx packages/dummy/bench/dummy.ts   (after `pnpm build`)
  * Each figure is the median of three trials.
  */
@@ -10,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Manager, Pool, Process, Queue } from '@proc/dummy';
-import { dictGets, produce, square } from './targets.js';
+import { dictGets, dictRoundTrips, produce, square } from './targets.js';
 
 const module = new URL('./targets.ts', import.meta.url).href;
 const TRIALS = 3;
@@ -95,6 +97,14 @@ const workerRate = await trials(async () => {
   await p.join();
   return rate;
 });
+const roundTripRate = await trials(async () => {
+  const out = new Queue();
+  const p = new Process({ target: dictRoundTrips, args: [d, 20_000, out], module });
+  await p.start();
+  const rate = (await out.get()) as number;
+  await p.join();
+  return rate;
+});
 await manager.shutdown();
 let processRate = Number.NaN;
 try {
@@ -116,6 +126,7 @@ const baseline = Number.isNaN(processRate) ? 30_000 : processRate;
 const base = Number.isNaN(processRate) ? 'process manager n/a; ~30,000/s assumed' : `process manager ${fmt(processRate)}`;
 rows.push(['dict get from the main thread', fmt(mainRate), base, `${(mainRate / baseline).toFixed(1)}x (aim 10x)`]);
 rows.push(['dict get from a worker thread', fmt(workerRate), base, `${(workerRate / baseline).toFixed(2)}x (aim 1x)`]);
+rows.push(['  (a round trip each: setdefault)', fmt(roundTripRate), base, `${(roundTripRate / baseline).toFixed(2)}x`]);
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(`@proc/dummy figures (median of ${TRIALS}), ${new Date().toISOString()}`);

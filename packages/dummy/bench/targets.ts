@@ -14,3 +14,15 @@ export async function dictGets(d: { get(k: string): Promise<unknown> }, n: numbe
   for (let i = 0; i < n; i++) await d.get('x');
   await out.put(n / ((performance.now() - t0) / 1000));
 }
+
+/** A call that changes the dict (setdefault bumps its version): one round trip each, no reuse. */
+export async function dictRoundTrips(
+  d: { setdefault(k: string, v: unknown): Promise<unknown> },
+  n: number,
+  out: { put(v: unknown): Promise<void> },
+): Promise<void> {
+  for (let i = 0; i < 1000; i++) await d.setdefault('x', 42);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await d.setdefault('x', 42);
+  await out.put(n / ((performance.now() - t0) / 1000));
+}

@@ -2,7 +2,10 @@
 import { isMainProcess, Process, Queue } from '@proc/processing';
 export async function produce(q: Queue, n: number, size: number): Promise<void> {
   const payload = new Uint8Array(size).fill(120);
+  const c0 = process.cpuUsage(); const t0 = performance.now();
   for (let i = 0; i < n; i++) await q.put(size ? payload : i);
+  const c = process.cpuUsage(c0);
+  console.error(`child cpu us/item ${((c.user + c.system) / n).toFixed(1)} (sys ${(c.system / n).toFixed(1)}) ${JSON.stringify((globalThis as any).__c)} wall us/item ${((performance.now() - t0) * 1000 / n).toFixed(1)}`);
   await q.put(null);
 }
 
@@ -12,8 +15,11 @@ async function queueRate(n: number, size: number): Promise<number> {
   await p.start();
   await q.get();
   const t = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n - 1; i++) await q.get();
   const rate = (n - 1) / ((performance.now() - t) / 1000);
+  const c = process.cpuUsage(c0);
+  console.error(`parent cpu us/item ${((c.user + c.system) / n).toFixed(1)} (sys ${(c.system / n).toFixed(1)})`);
   await q.get();
   await p.join();
   return rate;
@@ -26,3 +32,4 @@ if (isMainProcess()) {
     if (which !== 'ints') console.log('kib', Math.round((await queueRate(n / 4, 1024)) / 1000), 'k/s');
   }
 }
+if (isMainProcess() && process.env.COUNT) console.error('main', JSON.stringify((globalThis as any).__c));

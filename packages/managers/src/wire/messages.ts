@@ -1,3 +1,4 @@
+import type { Address } from '@proc/connection';
 /**
  * The manager protocol. A frame on the wire is one codec value: an array of messages, so many
  * calls travel in one write. Every message is a tuple whose first element is its tag: a
@@ -83,8 +84,8 @@ export interface Token {
   maxsize?: number;
 }
 
-/** A Unix socket path, or `[host, port]` for TCP (Python's spelling). */
-export type Address = string | [host: string, port: number];
+/** A Unix socket path, or `[host, port]` for TCP (Python's spelling): the type of @proc/connection. */
+export type { Address };
 
 export function addressKey(address: Address): string {
   return typeof address === 'string' ? address : `${address[0]}:${address[1]}`;
