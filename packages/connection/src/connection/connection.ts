@@ -1,8 +1,7 @@
-import { constants as bufferConstants } from 'node:buffer';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   checkWaitOptions,
-  deserialize,
   type ReduceContext,
   type Reduced,
   reduceSymbol,
@@ -10,52 +9,50 @@ import {
   StateError,
   serialize,
   type WaitOptions,
-  withDeadline,
 } from '@proc/core';
-import {
-  BufferTooShort,
-  ConnectionClosedError,
-  EOFError,
-  MessageTooLargeError,
-  TransportError,
-} from '../errors.js';
+import { ConnectionClosedError, EOFError, MessageTooLargeError, TransportError } from '../errors.js';
 import { FrameParser } from '../framing/frame-parser.js';
 import { FrameWriter } from '../framing/frame-writer.js';
+import { encodeFrame } from '../framing/header.js';
+import {
+  kAttach,
+  kCork,
+  kDetach,
+  kFailPending,
+  kFrameLimit,
+  kIsReady,
+  kPrime,
+  kUncork,
+  kWhenReadable,
+  PENDING_STREAM,
+  startReading,
+  stopReading,
+} from './internals.js';
+import {
+  asBytes,
+  type ConnectionOptions,
+  checkMaxMessageSize,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  DEFAULT_READ_HIGH_WATER_MARK,
+  type RecvBytesOptions,
+} from './options.js';
+import { ReceiveQueue, Want } from './receive-queue.js';
 import { reduceConnection } from './transfer.js';
 
-/** The default `maxMessageSize`: 256 MiB. */
-export const DEFAULT_MAX_MESSAGE_SIZE = 256 * 1024 * 1024;
-/** Largest value `maxMessageSize` may take (the largest Buffer Node can allocate). */
-const MAX_BUFFER = bufferConstants.MAX_LENGTH;
-
-export interface ConnectionOptions {
-  /** This end may receive. @default true */
-  readable?: boolean;
-  /** This end may send. @default true */
-  writable?: boolean;
-  /**
-   * The largest message accepted, in bytes. A peer declaring more gets the connection closed
-   * with `MessageTooLargeError` before anything is allocated for it. Python has no such limit;
-   * raise it (up to `buffer.constants.MAX_LENGTH`) to receive larger messages.
-   * @default 268435456 (256 MiB)
-   */
-  maxMessageSize?: number;
-  /**
-   * Bytes of received messages not yet taken by `recv` above which the connection stops
-   * reading from the stream (the peer's sends then wait).
-   * @default 4194304 (4 MiB)
-   */
-  readHighWaterMark?: number;
-}
-
-export interface RecvBytesOptions extends WaitOptions {
-  /**
-   * Longest message accepted. A longer one raises `MessageTooLargeError` and, as Python's
-   * `recv_bytes(maxlength)` does, leaves the connection unreadable (closed if it is not
-   * writable either).
-   */
-  maxlength?: number | null;
-}
+export type { ConnectionOptions, RecvBytesOptions } from './options.js';
+export { asBytes, DEFAULT_MAX_MESSAGE_SIZE } from './options.js';
+export {
+  kAttach,
+  kCork,
+  kDetach,
+  kFailPending,
+  kFrameLimit,
+  kIsReady,
+  kPrime,
+  kUncork,
+  kWhenReadable,
+  PENDING_STREAM,
+} from './internals.js';
 
 enum State {
   /** A `Pipe` end whose socket is still connecting. */
@@ -65,48 +62,7 @@ enum State {
   Transferred = 3,
 }
 
-enum Want {
-  Value = 0,
-  Bytes = 1,
-  Into = 2,
-}
-
-interface Waiter {
-  want: Want;
-  resolve: (value: never) => void;
-  reject: (err: Error) => void;
-  maxlength: number;
-  target: Uint8Array | null;
-  offset: number;
-}
-
-/** Internal hooks for this package's own modules (not exported from the package entry). */
-export const kAttach = Symbol('proc.connection.attach');
-export const kFailPending = Symbol('proc.connection.failPending');
-export const kFrameLimit = Symbol('proc.connection.frameLimit');
-export const kPrime = Symbol('proc.connection.prime');
-export const kDetach = Symbol('proc.connection.detach');
-export const kWhenReadable = Symbol('proc.connection.whenReadable');
-export const kIsReady = Symbol('proc.connection.isReady');
-/** Passed instead of a stream: the stream comes later through `[kAttach]`. */
-export const PENDING_STREAM = Symbol('proc.connection.pending') as unknown as Duplex;
-
 const noop = () => {};
-
-/** A view of the bytes of any typed array, DataView or ArrayBuffer. */
-export function asBytes(data: ArrayBufferView | ArrayBuffer, what: string): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  if (data instanceof ArrayBuffer || (data as unknown) instanceof SharedArrayBuffer) return Buffer.from(data as ArrayBuffer);
-  throw new TypeError(`${what} must be a typed array, DataView or ArrayBuffer`);
-}
-
-function checkMaxMessageSize(n: number): number {
-  if (typeof n !== 'number' || Number.isNaN(n) || n < 0) {
-    throw new RangeError(`maxMessageSize must be a number >= 0, got ${String(n)}`);
-  }
-  return Math.min(Math.floor(n), MAX_BUFFER);
-}
 
 /**
  * Python's `multiprocessing.connection.Connection` over any Node `Duplex` stream (a Unix or TCP
@@ -125,12 +81,9 @@ export class Connection {
   #writable: boolean;
   #parser: FrameParser;
   #writer = new FrameWriter();
-  #frames: Buffer[] = [];
-  #queuedBytes = 0;
+  #queue = new ReceiveQueue((err) => this.#badMessageLength(err));
   #readHwm: number;
   #paused = false;
-  #waiters: Waiter[] = [];
-  #pollers = new Set<() => void>();
   /** Why reads fail once the queued frames are gone (EOF, protocol or transport error). */
   #readFailure: Reason | null = null;
   #closing: Promise<void> | null = null;
@@ -148,7 +101,7 @@ export class Connection {
     if (!this.#readable && !this.#writable) throw new TypeError('A connection must be readable or writable');
     this.#maxMessageSize = checkMaxMessageSize(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
     this.#parser = new FrameParser(this.#maxMessageSize);
-    this.#readHwm = options.readHighWaterMark ?? 4 * 1024 * 1024;
+    this.#readHwm = options.readHighWaterMark ?? DEFAULT_READ_HIGH_WATER_MARK;
     if (stream === PENDING_STREAM) {
       this.#state = State.Pending;
       return;
@@ -288,15 +241,13 @@ export class Connection {
     if (timeoutMs === 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
-      const onReady = () => {
+      const cancel = this.#queue.onReady(() => {
         if (timer) clearTimeout(timer);
-        this.#pollers.delete(onReady);
         resolve(true);
-      };
-      this.#pollers.add(onReady);
+      });
       if (timeoutMs !== null) {
         timer = setTimeout(() => {
-          this.#pollers.delete(onReady);
+          cancel();
           resolve(false);
         }, timeoutMs);
       }
@@ -341,8 +292,9 @@ export class Connection {
       stream.once('close', () => resolve());
       // end() flushes what the stream holds, then destroy() closes at once: a peer that never
       // closes its side must not keep this end half-open (Python's close() closes the fd).
-      if (stream.writable && !stream.writableEnded) stream.end(() => stream.destroy());
-      else stream.destroy();
+      if (stream.writable && !stream.writableEnded && !(stream.writableLength === 0 && isUnixSocket(stream))) {
+        stream.end(() => stream.destroy());
+      } else stream.destroy();
     });
   }
 
@@ -390,6 +342,15 @@ export class Connection {
       stream.resume();
     }
     if (this.#writable) this.#writer.attach(stream);
+  }
+
+  /** Holds sends until `[kUncork]()`: the handshake's two frames go out in one write. */
+  [kCork](): void {
+    this.#writer.cork();
+  }
+
+  [kUncork](): void {
+    this.#writer.uncork();
   }
 
   /** A `Pipe` end that could not connect. */
@@ -447,7 +408,7 @@ export class Connection {
     }
     const wasReading = stopReading(stream);
     const parts: Buffer[] = [];
-    for (const frame of this.#frames) parts.push(encodeFrame(frame));
+    for (const frame of this.#queue.frames) parts.push(encodeFrame(frame));
     parts.push(...this.#parser.takeRemaining(), ...held);
     const pending = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     const commit = () => {
@@ -456,16 +417,14 @@ export class Connection {
       stream.off('end', this.#onEnd);
       // After the handoff the stream belongs to the transfer; errors on its remains are not ours.
       stream.on('error', noop);
-      this.#frames = [];
-      this.#queuedBytes = 0;
+      this.#queue.clear();
       this.#shutdown(transferred, Mode.Closed);
       this.#state = State.Transferred;
       this.#stream = null;
       this.#closing = Promise.resolve();
     };
     const abort = () => {
-      this.#frames = [];
-      this.#queuedBytes = 0;
+      this.#queue.clear();
       this.#parser = new FrameParser(this.#parser.maxMessageSize);
       stream.on('data', this.#onData);
       this.#paused = false;
@@ -486,23 +445,18 @@ export class Connection {
   /** Resolves when a message or the end is ready (for `wait()`); `cancel` withdraws. */
   [kWhenReadable](): { promise: Promise<void>; cancel: () => void } {
     if (this.#ready() || this.#state >= State.Closed) return { promise: Promise.resolve(), cancel: noop };
-    let resolve!: () => void;
-    const promise = new Promise<void>((res) => {
-      resolve = res;
+    let cancel = noop as () => void;
+    const promise = new Promise<void>((resolve) => {
+      cancel = this.#queue.onReady(resolve);
     });
-    const onReady = () => {
-      this.#pollers.delete(onReady);
-      resolve();
-    };
-    this.#pollers.add(onReady);
-    return { promise, cancel: () => this.#pollers.delete(onReady) };
+    return { promise, cancel };
   }
 
   // ---------------------------------------------------------------------------------------------
   // Engine
 
   #ready(): boolean {
-    return this.#frames.length > 0 || this.#readFailure !== null;
+    return this.#queue.frames.length > 0 || this.#readFailure !== null;
   }
 
   #checkWritable(): Error | undefined {
@@ -513,7 +467,7 @@ export class Connection {
 
   #checkReadable(): Error | undefined {
     if (!this.#readable) return new StateError('This connection is write-only');
-    if ((this.#state >= State.Closed || this.#closing) && this.#frames.length === 0) return this.#closedError();
+    if ((this.#state >= State.Closed || this.#closing) && this.#queue.frames.length === 0) return this.#closedError();
     return undefined;
   }
 
@@ -527,76 +481,17 @@ export class Connection {
   #receive(want: Want, options: WaitOptions | undefined, maxlength: number, target: Uint8Array | null, offset: number): Promise<never> {
     const err = this.#checkReadable();
     if (err) return Promise.reject(err);
-    if (this.#frames.length > 0) {
-      const frame = this.#frames.shift() as Buffer;
-      this.#queuedBytes -= frame.length;
-      if (this.#paused && this.#queuedBytes <= this.#readHwm / 2) {
+    const queue = this.#queue;
+    if (queue.frames.length > 0) {
+      const taken = queue.takeInto(want, maxlength, target, offset);
+      if (this.#paused && queue.queuedBytes <= this.#readHwm / 2) {
         this.#paused = false;
         this.#stream?.resume();
       }
-      return new Promise<never>((resolve, reject) => {
-        this.#take({ want, resolve, reject, maxlength, target, offset }, frame);
-      });
+      return taken;
     }
     if (this.#readFailure) return Promise.reject(this.#readError());
-    if (options === undefined || ((options.timeout ?? null) === null && !options.signal)) {
-      return new Promise<never>((resolve, reject) => {
-        this.#waiters.push({ want, resolve, reject, maxlength, target, offset });
-      });
-    }
-    return withDeadline<never>(
-      (onCancel) =>
-        new Promise<never>((resolve, reject) => {
-          const waiter: Waiter = { want, resolve, reject, maxlength, target, offset };
-          this.#waiters.push(waiter);
-          onCancel(() => {
-            const i = this.#waiters.indexOf(waiter);
-            if (i >= 0) this.#waiters.splice(i, 1);
-          });
-        }),
-      options,
-      'receive',
-    );
-  }
-
-  /** Completes `waiter` with `frame`. */
-  #take(waiter: Waiter, frame: Buffer): void {
-    switch (waiter.want) {
-      case Want.Bytes:
-        if (waiter.maxlength >= 0 && frame.length > waiter.maxlength) {
-          const err = new MessageTooLargeError(frame.length, waiter.maxlength);
-          this.#badMessageLength(err);
-          waiter.reject(err);
-          return;
-        }
-        waiter.resolve(frame as never);
-        return;
-      case Want.Value: {
-        let value: unknown;
-        try {
-          value = deserialize(frame);
-        } catch (cause) {
-          waiter.reject(
-            cause instanceof SerializationError
-              ? cause
-              : new SerializationError(`Cannot decode the message: ${(cause as Error).message}`, { cause }),
-          );
-          return;
-        }
-        waiter.resolve(value as never);
-        return;
-      }
-      case Want.Into: {
-        const target = waiter.target as Uint8Array;
-        if (target.length - waiter.offset < frame.length) {
-          waiter.reject(new BufferTooShort(Buffer.from(frame), target.length - waiter.offset));
-          return;
-        }
-        target.set(frame, waiter.offset);
-        waiter.resolve(frame.length as never);
-        return;
-      }
-    }
+    return queue.wait(want, options, maxlength, target, offset);
   }
 
   /** Python's `_bad_message_length`: unreadable from now on; closed if not writable either. */
@@ -613,26 +508,16 @@ export class Connection {
 
   #onData = (chunk: Buffer): void => {
     const parser = this.#parser;
+    const queue = this.#queue;
     parser.push(chunk);
-    let frame: Buffer | undefined;
     try {
-      frame = parser.next();
-      while (frame !== undefined) {
-        const waiter = this.#waiters.shift();
-        if (waiter !== undefined) this.#take(waiter, frame);
-        else {
-          this.#frames.push(frame);
-          this.#queuedBytes += frame.length;
-          if (this.#pollers.size > 0) for (const p of [...this.#pollers]) p();
-        }
-        frame = parser.next();
-      }
+      for (let frame = parser.next(); frame !== undefined; frame = parser.next()) queue.push(frame);
     } catch (err) {
       // A protocol error: this connection is unusable; nothing was allocated for the frame.
       this.destroy(err as Error);
       return;
     }
-    if (!this.#paused && this.#queuedBytes > this.#readHwm && this.#stream) {
+    if (!this.#paused && queue.queuedBytes > this.#readHwm && this.#stream) {
       this.#paused = true;
       this.#stream.pause();
     }
@@ -666,13 +551,8 @@ export class Connection {
   /** From now on reads fail with `reason` once the queued frames are taken. */
   #failReaders(reason: Reason): void {
     this.#readFailure ??= reason;
-    const waiters = this.#waiters;
-    if (waiters.length > 0) {
-      this.#waiters = [];
-      const err = this.#readError() as Error;
-      for (const w of waiters) w.reject(err);
-    }
-    if (this.#pollers.size > 0) for (const p of [...this.#pollers]) p();
+    this.#queue.failWaiters(() => this.#readError() as Error);
+    this.#queue.notify();
   }
 
   /** Moves to Closed; `reason` is why reads and writes fail from now on. */
@@ -689,10 +569,7 @@ export class Connection {
     );
     // Frames already received stay readable after the peer leaves (as bytes in a socket do),
     // but not after this end closes.
-    if (mode === Mode.Closed) {
-      this.#frames = [];
-      this.#queuedBytes = 0;
-    }
+    if (mode === Mode.Closed) this.#queue.clear();
   }
 }
 
@@ -711,34 +588,12 @@ enum Mode {
 const closedByUs = () => new ConnectionClosedError();
 const transferred = () => new ConnectionClosedError('The connection was transferred to another process');
 
-function encodeFrame(payload: Buffer): Buffer {
-  const header = Buffer.allocUnsafe(payload.length > 0x7fffffff ? 12 : 4);
-  if (header.length === 4) header.writeInt32BE(payload.length, 0);
-  else {
-    header.writeInt32BE(-1, 0);
-    header.writeUInt32BE(Math.floor(payload.length / 0x1_0000_0000), 4);
-    header.writeUInt32BE(payload.length >>> 0, 8);
-  }
-  return Buffer.concat([header, payload]);
-}
-
-type Handle = { reading?: boolean; readStop?: () => number; readStart?: () => number };
-
-/** Stops a socket's handle reading from the OS (pause() alone lets it fill its buffer). */
-function stopReading(stream: Duplex): boolean {
-  const handle = (stream as unknown as { _handle?: Handle })._handle;
-  if (handle && typeof handle.readStop === 'function') {
-    handle.reading = false;
-    handle.readStop();
-    return true;
-  }
-  return false;
-}
-
-function startReading(stream: Duplex): void {
-  const handle = (stream as unknown as { _handle?: Handle })._handle;
-  if (handle && typeof handle.readStart === 'function' && !handle.reading) {
-    handle.reading = true;
-    handle.readStart();
-  }
+/**
+ * A Unix socket (no TLS) whose sends are all with the OS can be closed at once, as Python's
+ * close() closes the fd: the peer reads what was sent, then the end. `end()` first would add a
+ * shutdown() and a turn of the event loop to every close. TCP keeps `end()` (a close with unread
+ * input sends RST, which can drop what the peer has not read yet); TLS must send close_notify.
+ */
+function isUnixSocket(stream: Duplex): boolean {
+  return stream instanceof net.Socket && !(stream as { encrypted?: boolean }).encrypted && stream.remoteAddress === undefined;
 }

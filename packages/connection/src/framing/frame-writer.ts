@@ -9,6 +9,14 @@ const SLAB_SIZE = 64 * 1024;
 const FLUSH_AT = 256 * 1024;
 
 const noop = () => {};
+const RESOLVED = Promise.resolve();
+
+/** A rejected promise that is no unhandled rejection if nobody awaits it (see `newBatch`). */
+function rejected(err: Error): Promise<void> {
+  const promise = Promise.reject(err);
+  promise.catch(noop);
+  return promise;
+}
 
 interface Batch {
   promise: Promise<void>;
@@ -45,6 +53,7 @@ export class FrameWriter {
   #parts: Buffer[] = [];
   #queued = 0;
   #scheduled = false;
+  #corked = 0;
   #batch: Batch | null = null;
   #error: Error | (() => Error) | null = null;
 
@@ -58,9 +67,21 @@ export class FrameWriter {
     if (this.#queued > 0) this.flush();
   }
 
+  /**
+   * Holds frames until `uncork()` (nestable): the handshake sends two frames in one write, since
+   * each write to a socket wakes the peer.
+   */
+  cork(): void {
+    this.#corked++;
+  }
+
+  uncork(): void {
+    if (this.#corked > 0 && --this.#corked === 0) this.flush();
+  }
+
   /** Queues one frame; `payload` must not change until the returned promise settles. */
   write(payload: Buffer): Promise<void> {
-    if (this.#error) return Promise.reject(this.#failure());
+    if (this.#error) return rejected(this.#failure());
     const size = payload.length;
     const total = headerSize(size) + size;
     if (size <= COPY_LIMIT) {
@@ -74,16 +95,22 @@ export class FrameWriter {
       this.#parts.push(payload);
     }
     this.#queued += total;
+    if (this.#corked === 0 && this.#stream !== null) {
+      if (!this.#scheduled) {
+        // The first frame of a tick goes out at once (a reply in a ping-pong waits for nothing);
+        // the ones after it in the same tick are batched into one write at the end of the tick.
+        this.#scheduled = true;
+        process.nextTick(this.#flushTick);
+        const batch = this.#batch;
+        // Nothing else is waiting on this write: when the stream takes it synchronously (a
+        // socket with room in its buffer), the send is done and needs no promise of its own.
+        if (batch === null) return this.#flushParts() ?? RESOLVED;
+        this.flush();
+        return batch.promise;
+      } else if (this.#queued >= FLUSH_AT) this.flush();
+    }
     if (this.#batch === null) this.#batch = newBatch();
-    const batch = this.#batch;
-    if (!this.#scheduled) {
-      // The first frame of a tick goes out at once (a reply in a ping-pong waits for nothing);
-      // the ones after it in the same tick are batched into one write at the end of the tick.
-      this.#scheduled = true;
-      process.nextTick(this.#flushTick);
-      this.flush();
-    } else if (this.#queued >= FLUSH_AT) this.flush();
-    return batch.promise;
+    return this.#batch.promise;
   }
 
   #flushTick = () => {
@@ -91,19 +118,36 @@ export class FrameWriter {
     this.flush();
   };
 
-  /** Gives everything queued to the stream now (no-op while no stream is attached). */
+  /** Gives everything queued to the stream now (no-op while no stream is attached or corked). */
   flush(): void {
-    const stream = this.#stream;
-    if (stream === null || this.#queued === 0) return;
+    if (this.#stream === null || this.#queued === 0 || this.#corked > 0) return;
+    const batch = this.#batch;
+    this.#batch = null;
+    const pending = this.#flushParts();
+    if (batch === null) return;
+    if (pending === null) batch.resolve();
+    else pending.then(batch.resolve, batch.reject);
+  }
+
+  /**
+   * Writes the queued parts; `null` when the stream took them synchronously, else a promise of
+   * the write callback (made only then, so the common case allocates no promise).
+   */
+  #flushParts(): Promise<void> | null {
+    const stream = this.#stream as Writable;
     this.#seal();
     const parts = this.#parts;
-    const batch = this.#batch as Batch;
     this.#parts = [];
-    this.#batch = null;
     this.#queued = 0;
+    let settled = false;
+    let failed: Error | null = null;
+    let later: Batch | null = null;
     const done = (err?: Error | null) => {
-      if (err) batch.reject(this.#fail(err));
-      else batch.resolve();
+      settled = true;
+      if (err) failed = this.#fail(err);
+      if (later === null) return;
+      if (failed) later.reject(failed);
+      else later.resolve();
     };
     try {
       if (parts.length === 1) stream.write(parts[0], done);
@@ -115,10 +159,12 @@ export class FrameWriter {
         stream.uncork();
       }
     } catch (err) {
-      batch.reject(this.#fail(err as Error));
-      return;
+      return rejected(this.#fail(err as Error));
     }
-    if (stream.writableLength === 0) batch.resolve();
+    if (failed) return rejected(failed);
+    if (stream.writableLength === 0 || (settled && !failed)) return null;
+    later = newBatch();
+    return later.promise;
   }
 
   /**

@@ -30,3 +30,10 @@ export function encodeHeader(size: number): Buffer {
   writeHeader(header, 0, size);
   return header;
 }
+
+/** A header and its payload in one buffer (a queued frame handed on with a transfer). */
+export function encodeFrame(payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(headerSize(payload.length) + payload.length);
+  payload.copy(out, writeHeader(out, 0, payload.length));
+  return out;
+}

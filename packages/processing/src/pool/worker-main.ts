@@ -148,7 +148,11 @@ class PoolWorker {
         break;
       case ToWorker.Stop:
         this.#stopping = true;
-        if (!this.#draining && this.#head === this.#queue.length) this.#done();
+        if (!this.#draining && this.#head === this.#queue.length) {
+          // Results may still wait for their scheduled flush: send them before ending.
+          this.#flush();
+          this.#done();
+        }
         break;
     }
   }

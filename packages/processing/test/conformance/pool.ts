@@ -286,6 +286,12 @@ export function definePoolSuite(api: Api, caps: PoolCaps): void {
       expect(pids[0]).toBe(pids[1]);
       expect(pids[2]).toBe(pids[3]);
     });
+
+    it('maxtasksperchild loses no result of a recycled worker (map, chunksize 1)', async () => {
+      const p = pool({ processes: 2, maxtasksperchild: 3 });
+      const xs = Array.from({ length: 24 }, (_, i) => i);
+      expect(await p.map(tasks.square, xs, { chunksize: 1 })).toEqual(xs.map((x) => x * x));
+    });
   });
 
   describe('abort signals', () => {
