@@ -35,6 +35,16 @@ describe('Manager() inside the process', () => {
     expect(await m.Lock()).toBeInstanceOf(Lock);
   });
 
+  it('nested proxies stay proxies: a dict of lists, in the host thread', async () => {
+    await using m = await Manager();
+    const d = await m.dict<string, unknown>();
+    const l = await m.list<number>();
+    await d.set('l', l);
+    const got = (await d.get('l')) as { append(x: number): Promise<void> };
+    await got.append(5);
+    expect(await l.copy()).toEqual([5]);
+  });
+
   it('a dict proxy passed to a thread reaches the same object', async () => {
     const m = await Manager();
     const d = await m.dict();

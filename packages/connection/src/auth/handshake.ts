@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type WaitOptions, withDeadline } from '@proc/core';
-import { type Connection, kFrameLimit } from '../connection/connection.js';
+import { type Connection, kCork, kFrameLimit, kIsReady, kUncork } from '../connection/connection.js';
 import { AuthenticationError } from '../errors.js';
 import { createResponse, type DigestName, verifyResponse } from './digest.js';
 
@@ -59,8 +59,8 @@ function newChallenge(digest: DigestName | undefined): Buffer {
   return Buffer.concat([Buffer.from(`{${digest ?? 'sha256'}}`, 'latin1'), random(MESSAGE_LENGTH)]);
 }
 
-/** Receives the peer's reply to our challenge `message`, checks it, sends the verdict. */
-async function judge(conn: Connection, key: Buffer, message: Buffer, strict: boolean): Promise<void> {
+/** Receives the peer's reply to our challenge `message` and checks it (sending `#FAILURE#` if wrong). */
+async function check(conn: Connection, key: Buffer, message: Buffer, strict: boolean): Promise<void> {
   const response = await conn.recvBytes();
   try {
     verifyResponse(key, message, response, strict);
@@ -68,19 +68,17 @@ async function judge(conn: Connection, key: Buffer, message: Buffer, strict: boo
     await conn.sendBytes(FAILURE).catch(() => {});
     throw err;
   }
-  // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
-  await conn.sendBytes(WELCOME);
 }
 
-/** Receives the peer's challenge and sends our reply. */
-async function reply(conn: Connection, key: Buffer, strict: boolean): Promise<void> {
+/** Receives the peer's challenge; returns our reply to it. */
+async function answer(conn: Connection, key: Buffer, strict: boolean): Promise<Buffer> {
   const received = await conn.recvBytes();
   if (!received.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {
     throw new AuthenticationError('Protocol error: expected a challenge');
   }
   const message = received.subarray(CHALLENGE.length);
   if (message.length < 20) throw new AuthenticationError(`Challenge too short: ${message.length} bytes`);
-  void conn.sendBytes(createResponse(key, message, strict));
+  return createResponse(key, message, strict);
 }
 
 async function verdict(conn: Connection): Promise<void> {
@@ -88,32 +86,75 @@ async function verdict(conn: Connection): Promise<void> {
   if (!answer.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
 }
 
+/** Sends `frames` in one write: every write to a socket wakes the peer once. */
+function sendTogether(conn: Connection, frames: Buffer[]): Promise<void> {
+  conn[kCork]();
+  let last: Promise<void> = Promise.resolve();
+  try {
+    for (const frame of frames) last = conn.sendBytes(frame);
+  } finally {
+    conn[kUncork]();
+  }
+  return last;
+}
+
 /** Sends a challenge and checks the peer's reply (Python's `deliver_challenge`). */
 export async function deliverChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
   const message = newChallenge(options.digest);
   void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
-  await judge(conn, key, message, options.strict ?? false);
+  await check(conn, key, message, options.strict ?? false);
+  // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
+  await conn.sendBytes(WELCOME);
 }
 
 /** Replies to the peer's challenge and waits for its verdict (Python's `answer_challenge`). */
 export async function answerChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
-  await reply(conn, key, options.strict ?? false);
+  void conn.sendBytes(await answer(conn, key, options.strict ?? false));
   await verdict(conn);
 }
 
 /**
- * The connecting side: answer, then deliver. Our challenge goes out with our reply instead of
- * after the peer's verdict: the bytes on the wire and their order are Python's (a listener reads
- * the reply, sends its verdict, then reads the challenge already waiting), and the handshake
- * takes four one-way trips instead of six.
+ * The listening side: deliver, then answer. A proc client sends its challenge together with its
+ * reply (see `clientSide`); when that challenge is already here, our verdict and our reply to it
+ * go out in one write. A Python client sends its challenge only after our verdict.
+ */
+async function serverSide(conn: Connection, key: Buffer, options: HandshakeOptions): Promise<void> {
+  const strict = options.strict ?? false;
+  const message = newChallenge(options.digest);
+  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+  await check(conn, key, message, strict);
+  if (conn[kIsReady]()) {
+    let response: Buffer;
+    try {
+      response = await answer(conn, key, strict);
+    } catch (err) {
+      // The peer passed our check: it gets its verdict before we fail on what it sent next.
+      void conn.sendBytes(WELCOME);
+      throw err;
+    }
+    void sendTogether(conn, [WELCOME, response]);
+  } else {
+    void conn.sendBytes(WELCOME);
+    void conn.sendBytes(await answer(conn, key, strict));
+  }
+  await verdict(conn);
+}
+
+/**
+ * The connecting side: answer, then deliver. Our challenge goes out with our reply (one write)
+ * instead of after the peer's verdict: the bytes on the wire and their order are Python's (a
+ * listener reads the reply, sends its verdict, then reads the challenge already waiting), and
+ * the handshake takes four one-way trips instead of six.
  */
 async function clientSide(conn: Connection, key: Buffer, options: HandshakeOptions): Promise<void> {
   const strict = options.strict ?? false;
-  await reply(conn, key, strict);
+  const response = await answer(conn, key, strict);
   const message = newChallenge(options.digest);
-  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
+  void sendTogether(conn, [response, Buffer.concat([CHALLENGE, message])]);
   await verdict(conn);
-  await judge(conn, key, message, strict);
+  await check(conn, key, message, strict);
+  // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
+  await conn.sendBytes(WELCOME);
 }
 
 /**
@@ -129,18 +170,10 @@ export function handshake(
 ): Promise<void> {
   // Each side receives exactly three handshake frames (a challenge, a reply, a verdict).
   conn[kFrameLimit](HANDSHAKE_FRAME_LIMIT, 3);
-  const run = async () => {
-    if (side === 'server') {
-      await deliverChallenge(conn, key, options);
-      await answerChallenge(conn, key, options);
-    } else {
-      await clientSide(conn, key, options);
-    }
-  };
   return withDeadline(
     (onCancel) => {
       onCancel((reason) => conn.destroy(reason));
-      return run();
+      return side === 'server' ? serverSide(conn, key, options) : clientSide(conn, key, options);
     },
     { timeout: options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT, signal: options.signal },
     'authentication handshake',

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { deserialize, type Reduced, reduceSymbol, registerModule, SerializationError, serialize } from '@proc/core';
 import { ProxyClosedError } from '@proc/managers';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
 import { type ControlMessage, hosts, type ManagerHost, VERSION_SLOTS } from './host.js';
@@ -19,6 +20,20 @@ interface ProxyState {
 const CACHE_LIMIT = 256;
 
 type Caller = (method: string, args: unknown[]) => Promise<unknown>;
+
+/**
+ * This thread's way to each manager hosted elsewhere, learned from the first proxy of that
+ * manager to arrive here. A proxy found inside a value (a dict of lists) is rebuilt on it: a
+ * mailbox serves every object of its manager.
+ */
+interface Link {
+  mailbox: SharedArrayBuffer;
+  versions: SharedArrayBuffer;
+  control?: MessagePort;
+}
+
+const linksKey = Symbol.for('proc.dummy.managerLinks');
+const links: Map<string, Link> = ((globalThis as { [linksKey]?: Map<string, Link> })[linksKey] ??= new Map());
 
 /**
  * A proxy of a thread manager's object, with the methods of @proc/managers' proxy of the same
@@ -46,6 +61,7 @@ export class ThreadProxy {
       };
     } else {
       if (!state.mailbox) throw new Error('A remote thread proxy has no mailbox. This is a bug in proc.');
+      if (!links.has(state.hostId)) links.set(state.hostId, { mailbox: state.mailbox, versions: state.versions, control: state.control });
       const client = new MailboxClient(state.mailbox, state.hostThread);
       state.control?.unref();
       const versions = new Int32Array(state.versions);
@@ -113,6 +129,15 @@ export class ThreadProxy {
     };
   }
 
+  /**
+   * How a proxy travels inside a value (stored in a dict, returned by a call): by reference to
+   * its manager's object, rebuilt on the receiving thread's link to that manager.
+   */
+  [reduceSymbol](): Reduced {
+    const { hostId, hostThread, typeid, objectId } = this.#state;
+    return { module: import.meta.url, rebuild: 'rebuildThreadProxy', state: { hostId, hostThread, typeid, objectId } };
+  }
+
   toString(): string {
     return `<ThreadProxy ${this.#state.typeid} #${this.#state.objectId}>`;
   }
@@ -157,13 +182,30 @@ function cacheKey(method: string, args: unknown[]): string | undefined {
   return key;
 }
 
+/** Rebuilds a proxy that travelled inside a value (see `[reduceSymbol]`). */
+export function rebuildThreadProxy(state: Pick<ProxyState, 'hostId' | 'hostThread' | 'typeid' | 'objectId'>): ThreadProxy {
+  const host = hosts().get(state.hostId);
+  if (host) return new (proxyClass(state.typeid))({ ...state, versions: host.versions.buffer as SharedArrayBuffer });
+  const link = links.get(state.hostId);
+  if (!link) {
+    throw new SerializationError(
+      'A thread manager proxy arrived in a thread that has no proxy of its manager: pass a proxy of that manager to this thread first',
+    );
+  }
+  return new (proxyClass(state.typeid))({ ...state, ...link });
+}
+
+// Values are copied in and out of the host, as they would be across processes; proxies inside
+// them stay proxies (the codec's reducer above), which structuredClone would turn into `{}`.
 function copy(v: unknown): unknown {
-  return typeof v === 'object' && v !== null ? structuredClone(v) : v;
+  return typeof v === 'object' && v !== null ? deserialize(serialize(v)) : v;
 }
 
 function copyArgs(args: unknown[]): unknown[] {
-  for (const a of args) if (typeof a === 'object' && a !== null) return structuredClone(args);
+  for (const a of args) if (typeof a === 'object' && a !== null) return deserialize(serialize(args)) as unknown[];
   return args;
 }
 
 registerShareable('ThreadProxy', (s: ProxyState) => new (proxyClass(s.typeid))(s));
+// Lets the codec rebuild proxies synchronously (this module is loaded wherever a proxy exists).
+registerModule(import.meta.url, { rebuildThreadProxy });
