@@ -1,8 +1,9 @@
 export type { DigestName } from './auth/digest.js';
 export type { AuthKey, HandshakeOptions } from './auth/handshake.js';
 export { answerChallenge, DEFAULT_HANDSHAKE_TIMEOUT, deliverChallenge } from './auth/handshake.js';
-export type { ConnectionOptions, RecvBytesOptions } from './connection/connection.js';
-export { Connection, DEFAULT_MAX_MESSAGE_SIZE } from './connection/connection.js';
+export { Connection } from './connection/connection.js';
+export type { ConnectionOptions, RecvBytesOptions } from './connection/options.js';
+export { DEFAULT_MAX_MESSAGE_SIZE } from './connection/options.js';
 export { rebuildConnection } from './connection/transfer.js';
 export {
   AuthenticationError,

@@ -196,6 +196,29 @@ describe('Connection over a Pipe', () => {
     for (let i = 0; i < 10_000; i++) expect(await b.recv()).toBe(i);
   });
 
+  it('unawaited large sends in one tick all resolve (flushed early, past 256 KiB queued)', async () => {
+    const [a, b] = pipe();
+    await a.ready;
+    const sizes = [300_000, 20_000, 300_000, 5, 300_000, 300_000];
+    const sent = sizes.map((n, i) => a.sendBytes(Buffer.alloc(n, i)));
+    const got: Buffer[] = [];
+    for (let i = 0; i < sizes.length; i++) got.push(await b.recvBytes());
+    await Promise.all(sent);
+    expect(got.map((g) => g.length)).toEqual(sizes);
+    expect(got.map((g) => g[g.length - 1])).toEqual(sizes.map((_, i) => i));
+  });
+
+  it('close() right after unawaited sends still delivers them, then the end', async () => {
+    const [a, b] = pipe();
+    await a.ready;
+    void a.sendBytes(Buffer.from('one'));
+    void a.sendBytes(Buffer.from('two'));
+    await a.close();
+    expect((await b.recvBytes()).toString()).toBe('one');
+    expect((await b.recvBytes()).toString()).toBe('two');
+    expect(await caught(b.recvBytes())).toBeInstanceOf(EOFError);
+  });
+
   it('rejects bad arguments at once', () => {
     expect(() => new Connection({} as never)).toThrow(TypeError);
     expect(() => Pipe(null as never)).toThrow(TypeError);

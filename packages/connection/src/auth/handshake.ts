@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type WaitOptions, withDeadline } from '@proc/core';
-import { type Connection, kCork, kFrameLimit, kIsReady, kUncork } from '../connection/connection.js';
+import type { Connection } from '../connection/connection.js';
+import { kCork, kFrameLimit, kIsReady, kUncork } from '../connection/internals.js';
 import { AuthenticationError } from '../errors.js';
 import { createResponse, type DigestName, verifyResponse } from './digest.js';
 

@@ -10,7 +10,7 @@ import {
   serialize,
   type WaitOptions,
 } from '@proc/core';
-import { ConnectionClosedError, EOFError, MessageTooLargeError, TransportError } from '../errors.js';
+import { ConnectionClosedError, EOFError, TransportError } from '../errors.js';
 import { FrameParser } from '../framing/frame-parser.js';
 import { FrameWriter } from '../framing/frame-writer.js';
 import { encodeFrame } from '../framing/header.js';
@@ -38,21 +38,6 @@ import {
 } from './options.js';
 import { ReceiveQueue, Want } from './receive-queue.js';
 import { reduceConnection } from './transfer.js';
-
-export type { ConnectionOptions, RecvBytesOptions } from './options.js';
-export { asBytes, DEFAULT_MAX_MESSAGE_SIZE } from './options.js';
-export {
-  kAttach,
-  kCork,
-  kDetach,
-  kFailPending,
-  kFrameLimit,
-  kIsReady,
-  kPrime,
-  kUncork,
-  kWhenReadable,
-  PENDING_STREAM,
-} from './internals.js';
 
 enum State {
   /** A `Pipe` end whose socket is still connecting. */
@@ -294,6 +279,10 @@ export class Connection {
       // closes its side must not keep this end half-open (Python's close() closes the fd).
       if (stream.writable && !stream.writableEnded && !(stream.writableLength === 0 && isUnixSocket(stream))) {
         stream.end(() => stream.destroy());
+      } else if (stream.writable) {
+        // After the stream's own write callbacks (queued for this tick): destroyed before them,
+        // Writable makes an ERR_STREAM_DESTROYED for nobody, stack trace and all, on every close.
+        process.nextTick(destroyStream, stream);
       } else stream.destroy();
     });
   }
@@ -594,6 +583,10 @@ const transferred = () => new ConnectionClosedError('The connection was transfer
  * shutdown() and a turn of the event loop to every close. TCP keeps `end()` (a close with unread
  * input sends RST, which can drop what the peer has not read yet); TLS must send close_notify.
  */
+function destroyStream(stream: Duplex): void {
+  stream.destroy();
+}
+
 function isUnixSocket(stream: Duplex): boolean {
   return stream instanceof net.Socket && !(stream as { encrypted?: boolean }).encrypted && stream.remoteAddress === undefined;
 }

@@ -9,7 +9,8 @@
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RebuildContext, type ReduceContext, type Reduced, SerializationError } from '@proc/core';
-import { Connection, kDetach, kPrime } from './connection.js';
+import { Connection } from './connection.js';
+import { kDetach, kPrime } from './internals.js';
 
 /** What a transferred connection carries besides its handle. */
 export interface TransferState {

@@ -95,22 +95,26 @@ export class FrameWriter {
       this.#parts.push(payload);
     }
     this.#queued += total;
-    if (this.#corked === 0 && this.#stream !== null) {
-      if (!this.#scheduled) {
-        // The first frame of a tick goes out at once (a reply in a ping-pong waits for nothing);
-        // the ones after it in the same tick are batched into one write at the end of the tick.
-        this.#scheduled = true;
-        process.nextTick(this.#flushTick);
-        const batch = this.#batch;
-        // Nothing else is waiting on this write: when the stream takes it synchronously (a
-        // socket with room in its buffer), the send is done and needs no promise of its own.
-        if (batch === null) return this.#flushParts() ?? RESOLVED;
-        this.flush();
-        return batch.promise;
-      } else if (this.#queued >= FLUSH_AT) this.flush();
+    if (!this.#scheduled && this.#corked === 0 && this.#stream !== null) {
+      // The first frame of a tick goes out at once (a reply in a ping-pong waits for nothing);
+      // the ones after it in the same tick are batched into one write at the end of the tick.
+      this.#scheduled = true;
+      process.nextTick(this.#flushTick);
+      const batch = this.#batch;
+      // Nothing else is waiting on this write: when the stream takes it synchronously (a
+      // socket with room in its buffer), the send is done and needs no promise of its own.
+      if (batch === null) return this.#flushParts() ?? RESOLVED;
+      this.flush();
+      return batch.promise;
     }
-    if (this.#batch === null) this.#batch = newBatch();
-    return this.#batch.promise;
+    let batch = this.#batch;
+    if (batch === null) {
+      batch = newBatch();
+      this.#batch = batch;
+    }
+    // Bounds what a tick can pile up (no-op while corked or not yet attached).
+    if (this.#queued >= FLUSH_AT) this.flush();
+    return batch.promise;
   }
 
   #flushTick = () => {

@@ -3,7 +3,8 @@ import tls from 'node:tls';
 import { checkWaitOptions, type WaitOptions, withDeadline } from '@proc/core';
 import type { DigestName } from '../auth/digest.js';
 import { type AuthKey, DEFAULT_HANDSHAKE_TIMEOUT, handshake, normalizeAuthkey } from '../auth/handshake.js';
-import { Connection, DEFAULT_MAX_MESSAGE_SIZE } from '../connection/connection.js';
+import { Connection } from '../connection/connection.js';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../connection/options.js';
 import { TransportError } from '../errors.js';
 import { type Address, addressType, checkFamily, type Family } from './address.js';
 

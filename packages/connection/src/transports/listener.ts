@@ -3,7 +3,8 @@ import tls from 'node:tls';
 import { checkWaitOptions, ProcError, type WaitOptions, withDeadline } from '@proc/core';
 import type { DigestName } from '../auth/digest.js';
 import { type AuthKey, DEFAULT_HANDSHAKE_TIMEOUT, handshake, normalizeAuthkey } from '../auth/handshake.js';
-import { Connection, DEFAULT_MAX_MESSAGE_SIZE } from '../connection/connection.js';
+import { Connection } from '../connection/connection.js';
+import { DEFAULT_MAX_MESSAGE_SIZE } from '../connection/options.js';
 import { ConnectionClosedError } from '../errors.js';
 import { type Address, addressType, arbitraryAddress, checkFamily, defaultFamily, type Family, isLoopback } from './address.js';
 

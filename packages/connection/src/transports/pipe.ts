@@ -7,7 +7,9 @@
 
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { Connection, type ConnectionOptions, kAttach, kFailPending, PENDING_STREAM } from '../connection/connection.js';
+import { Connection } from '../connection/connection.js';
+import { kAttach, kFailPending, PENDING_STREAM } from '../connection/internals.js';
+import type { ConnectionOptions } from '../connection/options.js';
 import { TransportError } from '../errors.js';
 import { arbitraryAddress } from './address.js';
 

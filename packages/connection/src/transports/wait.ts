@@ -1,5 +1,6 @@
 import { checkWaitOptions } from '@proc/core';
-import { type Connection, kIsReady, kWhenReadable } from '../connection/connection.js';
+import type { Connection } from '../connection/connection.js';
+import { kIsReady, kWhenReadable } from '../connection/internals.js';
 
 /**
  * Python's `multiprocessing.connection.wait`: resolves with the connections among `connections`
