@@ -5,13 +5,14 @@
 import { Empty, Process, Queue } from '@proc/processing';
 import { expect, it } from 'vitest';
 
-const { putInFlight } = await import(new URL('./burst-fixture.ts', import.meta.url).href);
+const fixture = new URL('./burst-fixture.ts', import.meta.url).href;
+const { putInFlight } = await import(fixture);
 
 for (const maxsize of [0, 16]) {
   it(`a child's puts in flight arrive once each, in order (maxsize ${maxsize})`, async () => {
     const q = new Queue({ maxsize });
     const n = 3000;
-    const p = new Process({ target: putInFlight, args: [q, n, 100] });
+    const p = new Process({ target: putInFlight, module: fixture, args: [q, n, 100] });
     await p.start();
     const got: unknown[] = [];
     for (let i = 0; i < n; i++) got.push(await q.get({ timeout: 30_000 }));
