@@ -1,7 +1,7 @@
 import type { ListenerLike, ProcessingApi } from '../api.ts';
 import { processing } from '../api.ts';
 import { type Cleanup, withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, median, now, runTrials, timedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, median, now, runTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
 import { clientEcho, clientSender } from '../targets/targets.mjs';
 import { AUTHKEY_HEX, joinOk, type Measure, stopLater, TARGETS } from './support.ts';
 
@@ -57,11 +57,7 @@ export const conn_pingpong_rt_per_s: Measure = async (ctx) => {
       const conn = await l.accept();
       c.add('connection.close()', () => conn.close());
       const msg = Buffer.alloc(64, 0x79);
-      for (let i = 0; i < 100; i++) {
-        await conn.sendBytes(msg);
-        await conn.recvBytes();
-      }
-      const rate = await timedLoop(ctx.dur, async (k) => {
+      const rate = await warmTimedLoop(ctx, async (k) => {
         for (let i = 0; i < k; i++) {
           await conn.sendBytes(msg);
           await conn.recvBytes();

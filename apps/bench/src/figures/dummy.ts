@@ -1,6 +1,6 @@
 import { dummy } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, timedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
 import { dictGetLoop } from '../targets/targets.mjs';
 import { childToParent } from './queue.ts';
 import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
@@ -21,8 +21,7 @@ export const dummy_dict_get_main_per_s: Measure = async (ctx) => {
       c.add('manager.shutdown()', () => m.shutdown());
       const d = await m.dict();
       await d.set('x', 1);
-      for (let i = 0; i < 100; i++) await d.get('x');
-      return timedLoop(ctx.dur, async (k) => {
+      return warmTimedLoop(ctx, async (k) => {
         for (let i = 0; i < k; i++) await d.get('x');
       });
     });

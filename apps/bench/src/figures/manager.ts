@@ -1,6 +1,6 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, now, runTrials, timedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, now, runTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
 import { dictGetLoop, queuePut } from '../targets/targets.mjs';
 import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
 
@@ -15,8 +15,7 @@ export const dict_get_parent_per_s: Measure = async (ctx) => {
       c.add('manager.shutdown()', () => m.shutdown());
       const d = await m.dict();
       await d.set('x', 1);
-      for (let i = 0; i < 100; i++) await d.get('x');
-      return timedLoop(ctx.dur, async (k) => {
+      return warmTimedLoop(ctx, async (k) => {
         for (let i = 0; i < k; i++) await d.get('x');
       });
     });

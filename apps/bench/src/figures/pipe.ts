@@ -1,6 +1,6 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, now, timedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, now, timedLoop, warmTimedLoop } from '../harness/trial.ts';
 import { pipeEcho, pipeSender } from '../targets/targets.mjs';
 import { joinOk, type Measure, stopLater, TARGETS } from './support.ts';
 
@@ -40,11 +40,7 @@ export const pipe_pingpong_rt_per_s: Measure = async (ctx) => {
       const p = new Process({ target: pipeEcho, module: TARGETS, args: [b] });
       await p.start();
       stopLater(c, p);
-      for (let i = 0; i < 100; i++) {
-        await a.send(i);
-        await a.recv();
-      }
-      const rate = await timedLoop(ctx.dur, async (k) => {
+      const rate = await warmTimedLoop(ctx, async (k) => {
         for (let i = 0; i < k; i++) {
           await a.send(i & 0xff);
           await a.recv();

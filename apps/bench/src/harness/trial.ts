@@ -7,6 +7,11 @@ export interface TrialContext {
   trials: number;
   /** Seconds per throughput trial. */
   dur: number;
+  /**
+   * Seconds of warm-up before a round-trip loop is timed: V8 compiles the hot path only after
+   * some thousands of calls, and a figure of the cold path says little of a real program.
+   */
+  warm: number;
   /** Task counts for the pool figures. */
   poolTasks: number;
   piscinaTasks: number;
@@ -18,8 +23,8 @@ export interface TrialContext {
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.08, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
-    : { quick, trials: 5, dur: 0.2, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
+    ? { quick, trials: 3, dur: 0.25, warm: 0.4, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
+    : { quick, trials: 5, dur: 0.5, warm: 0.5, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */
@@ -63,6 +68,12 @@ export async function timedLoop(seconds: number, body: (k: number) => Promise<vo
     const el = (now() - t0) / 1000;
     if (el >= seconds) return ops / el;
   }
+}
+
+/** `timedLoop` after a warm-up of `ctx.warm` seconds running the same body. */
+export async function warmTimedLoop(ctx: TrialContext, body: (k: number) => Promise<void>, k = 64): Promise<number> {
+  await timedLoop(ctx.warm, body, k);
+  return timedLoop(ctx.dur, body, k);
 }
 
 /** Synchronous timed loop for in-process figures (no await between operations). */
