@@ -23,8 +23,8 @@ export interface TrialContext {
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.25, warm: 0.4, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
-    : { quick, trials: 5, dur: 0.5, warm: 0.5, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
+    ? { quick, trials: 3, dur: 0.25, warm: 1, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
+    : { quick, trials: 5, dur: 0.5, warm: 1, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */
