@@ -1,4 +1,3 @@
-import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   checkWaitOptions,
@@ -14,6 +13,8 @@ import { ConnectionClosedError, EOFError, TransportError } from '../errors.js';
 import { FrameParser } from '../framing/frame-parser.js';
 import { FrameWriter } from '../framing/frame-writer.js';
 import { encodeFrame } from '../framing/header.js';
+import { closeStream } from './close-stream.js';
+import { drainStream, resumeStream } from './drain-stream.js';
 import {
   kAttach,
   kCork,
@@ -25,8 +26,6 @@ import {
   kUncork,
   kWhenReadable,
   PENDING_STREAM,
-  startReading,
-  stopReading,
 } from './internals.js';
 import {
   asBytes,
@@ -273,18 +272,7 @@ export class Connection {
     if (wasOpen) this.#writer.flush();
     this.#shutdown(closedByUs, Mode.Closed);
     if (!stream || !wasOpen || stream.destroyed) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      stream.once('close', () => resolve());
-      // end() flushes what the stream holds, then destroy() closes at once: a peer that never
-      // closes its side must not keep this end half-open (Python's close() closes the fd).
-      if (stream.writable && !stream.writableEnded && !(stream.writableLength === 0 && isUnixSocket(stream))) {
-        stream.end(() => stream.destroy());
-      } else if (stream.writable) {
-        // After the stream's own write callbacks (queued for this tick): destroyed before them,
-        // Writable makes an ERR_STREAM_DESTROYED for nobody, stack trace and all, on every close.
-        process.nextTick(destroyStream, stream);
-      } else stream.destroy();
-    });
+    return closeStream(stream);
   }
 
   /** Closes now: queued sends are dropped and fail, pending receives reject with `err`. */
@@ -384,18 +372,8 @@ export class Connection {
         `This Connection has ${stream.writableLength} bytes of sends not yet handed to the OS; await them before passing it on`,
       );
     }
-    // Stop reading. pause() stops 'data'; read() empties what the stream already holds; then
-    // the handle stops reading from the OS. All synchronous: libuv reads only in the poll phase,
-    // so no byte can arrive between here and the handoff.
     stream.off('data', this.#onData);
-    stream.pause();
-    const held: Buffer[] = [];
-    while (stream.readableLength > 0) {
-      const chunk = stream.read() as Buffer | null;
-      if (chunk === null) break;
-      held.push(chunk);
-    }
-    const wasReading = stopReading(stream);
+    const { held, wasReading } = drainStream(stream);
     const parts: Buffer[] = [];
     for (const frame of this.#queue.frames) parts.push(encodeFrame(frame));
     parts.push(...this.#parser.takeRemaining(), ...held);
@@ -417,10 +395,7 @@ export class Connection {
       this.#parser = new FrameParser(this.#parser.maxMessageSize);
       stream.on('data', this.#onData);
       this.#paused = false;
-      // read() above may have left the stream believing a read is under way: restart the handle
-      // itself rather than rely on resume() to call _read again.
-      if (wasReading) startReading(stream);
-      stream.resume();
+      resumeStream(stream, wasReading);
       this.#onData(pending);
     };
     return { stream, pending, commit, abort };
@@ -576,17 +551,3 @@ enum Mode {
 
 const closedByUs = () => new ConnectionClosedError();
 const transferred = () => new ConnectionClosedError('The connection was transferred to another process');
-
-/**
- * A Unix socket (no TLS) whose sends are all with the OS can be closed at once, as Python's
- * close() closes the fd: the peer reads what was sent, then the end. `end()` first would add a
- * shutdown() and a turn of the event loop to every close. TCP keeps `end()` (a close with unread
- * input sends RST, which can drop what the peer has not read yet); TLS must send close_notify.
- */
-function destroyStream(stream: Duplex): void {
-  stream.destroy();
-}
-
-function isUnixSocket(stream: Duplex): boolean {
-  return stream instanceof net.Socket && !(stream as { encrypted?: boolean }).encrypted && stream.remoteAddress === undefined;
-}

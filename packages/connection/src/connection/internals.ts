@@ -15,24 +15,3 @@ export const kCork = Symbol('proc.connection.cork');
 export const kUncork = Symbol('proc.connection.uncork');
 /** Passed instead of a stream: the stream comes later through `[kAttach]`. */
 export const PENDING_STREAM = Symbol('proc.connection.pending') as unknown as Duplex;
-
-type Handle = { reading?: boolean; readStop?: () => number; readStart?: () => number };
-
-/** Stops a socket's handle reading from the OS (pause() alone lets it fill its buffer). */
-export function stopReading(stream: Duplex): boolean {
-  const handle = (stream as unknown as { _handle?: Handle })._handle;
-  if (handle && typeof handle.readStop === 'function') {
-    handle.reading = false;
-    handle.readStop();
-    return true;
-  }
-  return false;
-}
-
-export function startReading(stream: Duplex): void {
-  const handle = (stream as unknown as { _handle?: Handle })._handle;
-  if (handle && typeof handle.readStart === 'function' && !handle.reading) {
-    handle.reading = true;
-    handle.readStart();
-  }
-}
