@@ -95,7 +95,8 @@ export function timedLoopSync(seconds: number, body: (k: number) => void, k = 10
  */
 export async function calibratedTrials(ctx: TrialContext, n0: number, run: (n: number) => Promise<number>): Promise<Measured> {
   const rate = await run(n0);
-  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * ctx.dur)));
+  // At least a second per trial: a fresh producer needs time before its hot path is compiled.
+  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * Math.max(ctx.dur, 1))));
   const trials: number[] = [];
   for (let i = 0; i < ctx.trials; i++) trials.push(await run(n));
   return { trials, note: `${n} items per trial` };
