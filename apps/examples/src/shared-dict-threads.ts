@@ -1,7 +1,8 @@
 // shared-dict.ts on worker threads: only the import line differs (nested proxies stay proxies).
 // list proxies stays a dict of proxies, so a child appends to a list it found in the dict.
-import type { DictProxy, ListProxy } from '@proc/managers';
+
 import { isMainProcess, Manager, Process } from '@proc/dummy';
+import type { DictProxy, ListProxy } from '@proc/managers';
 
 export async function child(
   id: number,

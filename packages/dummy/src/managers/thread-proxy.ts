@@ -33,7 +33,9 @@ interface Link {
 }
 
 const linksKey = Symbol.for('proc.dummy.managerLinks');
-const links: Map<string, Link> = ((globalThis as { [linksKey]?: Map<string, Link> })[linksKey] ??= new Map());
+const linkHolder = globalThis as { [linksKey]?: Map<string, Link> };
+linkHolder[linksKey] ??= new Map();
+const links: Map<string, Link> = linkHolder[linksKey];
 
 /**
  * A proxy of a thread manager's object, with the methods of @proc/managers' proxy of the same
