@@ -24,6 +24,9 @@ export interface LaunchConfig {
 
 const entry = fileURLToPath(new URL('../child/entry.js', import.meta.url));
 
+/** How long an exit waits for the child's last control messages. */
+const EXIT_DRAIN_MS = 200;
+
 /** A started child interpreter and its control channel. */
 export class Launched {
   readonly child: ChildProcess;
@@ -55,7 +58,20 @@ export class Launched {
       for (const l of this.#listeners) l(m);
     });
     this.exited = new Promise((resolve) => {
-      this.child.once('exit', (code, signal) => resolve({ code, signal }));
+      this.child.once('exit', (code, signal) => {
+        // What the child wrote just before it ended (its error) may still be unread: wait for
+        // the control socket's end, but not for long: a grandchild that inherited the socket
+        // could hold it open.
+        let timer: NodeJS.Timeout | undefined;
+        const done = () => {
+          clearTimeout(timer);
+          resolve({ code, signal });
+        };
+        if (control.readableEnded || control.destroyed) return done();
+        timer = setTimeout(done, EXIT_DRAIN_MS);
+        control.once('end', done);
+        control.once('close', done);
+      });
       this.child.once('error', () => resolve({ code: this.child.exitCode ?? 1, signal: null }));
     });
     if (this.child.pid !== undefined) watchChild(this.child.pid);

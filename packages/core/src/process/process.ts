@@ -218,12 +218,8 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     const s = this[kState];
     if (s.phase === Phase.Closed) throw new StateError('Process is closed');
     if (s.phase !== Phase.Initial) throw new StateError('A process can only be started once');
-    if (processState().role === 'child' && s.daemon) {
-      // Python forbids daemonic processes to have children; so do we, for the same reason
-      // (a daemon is killed without its children being cleaned up).
-      const me = processState();
-      if (me.daemon) throw new ProcessError('daemonic processes are not allowed to have children', 'PROC_ERR_DAEMON_CHILD');
-    }
+    // Python forbids daemonic processes to have children; so do we, for the same reason (a
+    // daemon is killed without its children being cleaned up).
     if (processState().daemon) throw new ProcessError('daemonic processes are not allowed to have children', 'PROC_ERR_DAEMON_CHILD');
     const target = this.#targetRef();
     s.phase = Phase.Starting;
@@ -300,8 +296,12 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     s.pid = launched.child.pid;
     const me = processState();
     me.children.add(this);
+    // An error is decoded asynchronously (the codec loads lazily); the exit handling waits for
+    // it, so `p.error` is set by the time `join()` resolves.
+    let decoding: Promise<void> = Promise.resolve();
     registerExitHook();
-    s.exited = launched.exited.then(({ code, signal }) => {
+    s.exited = launched.exited.then(async ({ code, signal }) => {
+      await decoding;
       s.exitCode = code ?? (signal ? -(constants.signals[signal] ?? 0) : 1);
       if (s.phase !== Phase.Closed) s.phase = Phase.Exited;
       if (s.pid !== undefined) unwatchChild(s.pid);
@@ -310,21 +310,21 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
       this.emit('exit', s.exitCode);
     });
     const started = new Promise<void>((resolve, reject) => {
-      const off = launched.onMessage(async ({ message, binary: payload }) => {
+      launched.onMessage(({ message, binary: payload }) => {
         if (message.type === 'started') {
           s.phase = Phase.Started;
           resolve();
         } else if (message.type === 'bootError' || message.type === 'error') {
-          const err = await decodeError(message.message, payload);
-          s.error = err;
-          if (message.type === 'bootError') {
-            off();
-            reject(new ChildBootError(`${s.name} could not start: ${message.message}`, { cause: err }));
-          }
+          decoding = decodeError(message.message, payload).then((err) => {
+            s.error = err;
+            if (message.type === 'bootError') {
+              reject(new ChildBootError(`${s.name} could not start: ${message.message}`, { cause: err }));
+            }
+          });
         }
       });
-      void launched.exited.then(({ code, signal }) => {
-        off();
+      void launched.exited.then(async ({ code, signal }) => {
+        await decoding;
         reject(
           new ChildBootError(
             `${s.name} exited (${signal ? `signal ${signal}` : `code ${code}`}) before it started its target`,
@@ -334,7 +334,6 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
       });
     });
     started.catch(() => {});
-    const me2 = processState();
     launched.channel.send(
       {
         type: 'boot',
@@ -342,7 +341,7 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
         daemon: s.daemon,
         authkey: s.authkey.toString('hex'),
         identity: s.identity,
-        parent: { pid: process.pid, name: me2.name },
+        parent: { pid: process.pid, name: me.name },
         target,
         binary: binary !== undefined,
         handles: handles.length,
@@ -357,10 +356,6 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
       // The child has its own copies of the fds now.
       for (const h of handles) h.destroy();
     }
-    // Errors from the target arrive after 'started'; keep listening for them.
-    launched.onMessage(async ({ message, binary: payload }) => {
-      if (message.type === 'error') s.error = await decodeError(message.message, payload);
-    });
     await started;
     // A daemon must not keep this process alive, but start() itself must (an awaited start
     // under top-level await would otherwise see the event loop empty), so unref only now.
