@@ -10,7 +10,7 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const USAGE = `Usage: pnpm bench [-- options]   (or: node --import tsx src/main.ts [options])
+export const USAGE = `Usage: pnpm bench [-- options]   (or, from apps/bench: node dist/main.js [options])
 
   --quick           fewer, shorter trials: under a minute
   --only PATTERN    run the figures whose name matches PATTERN (a regex, or else a substring)

@@ -1,7 +1,7 @@
 import type { ListenerLike, ProcessingApi } from '../api.ts';
 import { processing } from '../api.ts';
 import { type Cleanup, withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, median, now, runTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, median, now, runTrials, warmTimedLoop } from '../harness/trial.ts';
 import { clientEcho, clientSender } from '../targets/targets.mjs';
 import { AUTHKEY_HEX, joinOk, type Measure, stopLater, TARGETS } from './support.ts';
 

@@ -1,6 +1,6 @@
 import { dummy } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, warmTimedLoop } from '../harness/trial.ts';
 import { dictGetLoop } from '../targets/targets.mjs';
 import { childToParent } from './queue.ts';
 import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
@@ -37,7 +37,7 @@ export const dummy_dict_get_worker_per_s: Measure = async (ctx) => {
       c.add('manager.shutdown()', () => m.shutdown());
       const d = await m.dict();
       await d.set('x', 1);
-      const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, file] });
+      const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, ctx.warm, file] });
       await p.start();
       stopLater(c, p);
       await joinOk(p);

@@ -11,7 +11,7 @@ export const lock_rt_per_s: Measure = async (ctx) => {
     withCleanup(async (c) => {
       const file = scratch(c)('rate');
       const lock = new Lock();
-      const p = new Process({ target: lockLoop, module: TARGETS, args: [lock, ctx.dur, file] });
+      const p = new Process({ target: lockLoop, module: TARGETS, args: [lock, ctx.dur, ctx.warm, file] });
       await p.start();
       stopLater(c, p);
       await joinOk(p);

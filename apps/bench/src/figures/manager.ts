@@ -1,6 +1,6 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, now, runTrials, timedLoop, warmTimedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, now, runTrials, warmTimedLoop } from '../harness/trial.ts';
 import { dictGetLoop, queuePut } from '../targets/targets.mjs';
 import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
 
@@ -31,7 +31,7 @@ export const dict_get_child_per_s: Measure = async (ctx) => {
       c.add('manager.shutdown()', () => m.shutdown());
       const d = await m.dict();
       await d.set('x', 1);
-      const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, file] });
+      const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, ctx.warm, file] });
       await p.start();
       stopLater(c, p);
       await joinOk(p);
@@ -51,8 +51,8 @@ export const dict_get_pipelined_per_s: Measure = async (ctx) => {
       await d.set('x', 1);
       const batch = () => Promise.all(Array.from({ length: inFlight }, () => d.get('x')));
       await batch();
-      return timedLoop(
-        ctx.dur,
+      return warmTimedLoop(
+        ctx,
         async (k) => {
           for (let i = 0; i < k; i += inFlight) await batch();
         },

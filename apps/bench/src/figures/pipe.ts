@@ -1,6 +1,6 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, now, timedLoop, warmTimedLoop } from '../harness/trial.ts';
+import { calibratedTrials, freshTrials, now, warmTimedLoop } from '../harness/trial.ts';
 import { pipeEcho, pipeSender } from '../targets/targets.mjs';
 import { joinOk, type Measure, stopLater, TARGETS } from './support.ts';
 

@@ -7,7 +7,8 @@ import type { Measure } from './support.ts';
 /**
  * The pool's task, exported from the module that calls `pool.map` (the seed's shape): a pool
  * locates functions as Process does, and issue 6 names no option for a function that lives in
- * another module. Pool workers therefore load this module (TypeScript, through tsx).
+ * another module. Pool workers therefore load this module (compiled under `pnpm bench`; through
+ * tsx when the app runs from source).
  */
 export function square(x: number): number {
   return x * x;

@@ -12,6 +12,11 @@ export interface TrialContext {
    * some thousands of calls, and a figure of the cold path says little of a real program.
    */
   warm: number;
+  /**
+   * Least seconds per trial of a figure that moves items: a fresh producer needs a while before
+   * its hot path is compiled, and the clock starts only after a tenth of the items.
+   */
+  minItemSeconds: number;
   /** Task counts for the pool figures. */
   poolTasks: number;
   piscinaTasks: number;
@@ -23,8 +28,8 @@ export interface TrialContext {
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.25, warm: 1, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
-    : { quick, trials: 5, dur: 0.5, warm: 1, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
+    ? { quick, trials: 3, dur: 0.25, warm: 0.3, minItemSeconds: 0.4, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
+    : { quick, trials: 5, dur: 0.4, warm: 0.5, minItemSeconds: 0.6, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */
@@ -95,8 +100,7 @@ export function timedLoopSync(seconds: number, body: (k: number) => void, k = 10
  */
 export async function calibratedTrials(ctx: TrialContext, n0: number, run: (n: number) => Promise<number>): Promise<Measured> {
   const rate = await run(n0);
-  // At least a second per trial: a fresh producer needs time before its hot path is compiled.
-  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * Math.max(ctx.dur, 1))));
+  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * Math.max(ctx.dur, ctx.minItemSeconds))));
   const trials: number[] = [];
   for (let i = 0; i < ctx.trials; i++) trials.push(await run(n));
   return { trials, note: `${n} items per trial` };

@@ -52,8 +52,19 @@ def fresh_trials(trial):
 
 
 def calibrated(run, n0):
-    """run(n) moves n items and returns items/s: a warm-up with n0 sizes the trials to ~dur."""
-    rate = run(n0)
+    """run(n) moves n items and returns items/s: warm-up runs size the trials to ~dur.
+
+    A short run can overstate the steady rate many times over (between threads, a producer
+    may fill the queue before the GIL ever switches), so the warm-up grows until one run lasts
+    a fifth of the trial length, and sizes the trials from that run's rate.
+    """
+    n = n0
+    while True:
+        t0 = now()
+        rate = run(n)
+        if now() - t0 >= OPT["dur"] / 5 or n >= 5_000_000:
+            break
+        n = min(5_000_000, n * 4)
     n = max(n0, min(5_000_000, int(rate * OPT["dur"])))
     return [run(n) for _ in range(OPT["trials"])]
 

@@ -5,6 +5,6 @@ export declare function pipeSender(conn: unknown, n: number): Promise<void>;
 export declare function pipeEcho(conn: unknown): Promise<void>;
 export declare function clientSender(address: unknown, keyHex: string, n: number, size: number): Promise<void>;
 export declare function clientEcho(address: unknown, keyHex: string): Promise<void>;
-export declare function dictGetLoop(d: unknown, seconds: number, outFile: string): Promise<void>;
-export declare function lockLoop(lock: unknown, seconds: number, outFile: string): Promise<void>;
+export declare function dictGetLoop(d: unknown, seconds: number, warmSeconds: number, outFile: string): Promise<void>;
+export declare function lockLoop(lock: unknown, seconds: number, warmSeconds: number, outFile: string): Promise<void>;
 export declare function reportRss(outFile: string): void;
