@@ -1,44 +1,12 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
 import { calibratedTrials, freshTrials, now, runTrials, warmTimedLoop } from '../harness/trial.ts';
-import { dictGetLoop, queuePut } from '../targets/targets.mjs';
-import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
+import { queuePut } from '../targets/targets.mjs';
+import { dictGetFromChild, dictGetFromMain } from './dict-get.ts';
+import { joinOk, type Measure, TARGETS } from './support.ts';
 
-// Round-trip figures start a fresh manager (a fresh pair of processes) for every trial: round
-// trips swing 2-3x with which cores the two processes land on.
-
-export const dict_get_parent_per_s: Measure = async (ctx) => {
-  const { Manager } = await processing('Manager');
-  const trial = () =>
-    withCleanup(async (c) => {
-      const m = await Manager();
-      c.add('manager.shutdown()', () => m.shutdown());
-      const d = await m.dict();
-      await d.set('x', 1);
-      return warmTimedLoop(ctx, async (k) => {
-        for (let i = 0; i < k; i++) await d.get('x');
-      });
-    });
-  return freshTrials(ctx, trial);
-};
-
-export const dict_get_child_per_s: Measure = async (ctx) => {
-  const { Manager, Process } = await processing('Manager', 'Process');
-  const trial = () =>
-    withCleanup(async (c) => {
-      const file = scratch(c)('rate');
-      const m = await Manager();
-      c.add('manager.shutdown()', () => m.shutdown());
-      const d = await m.dict();
-      await d.set('x', 1);
-      const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, ctx.warm, file] });
-      await p.start();
-      stopLater(c, p);
-      await joinOk(p);
-      return readNumber(file);
-    });
-  return freshTrials(ctx, trial);
-};
+export const dict_get_parent_per_s: Measure = dictGetFromMain(() => processing('Manager'));
+export const dict_get_child_per_s: Measure = dictGetFromChild(() => processing('Manager', 'Process'));
 
 export const dict_get_pipelined_per_s: Measure = async (ctx) => {
   const { Manager } = await processing('Manager');

@@ -1,0 +1,48 @@
+import type { ManagerLike, ProcessClass } from '../api.ts';
+import { withCleanup } from '../harness/cleanup.ts';
+import { freshTrials, warmTimedLoop } from '../harness/trial.ts';
+import { dictGetLoop } from '../targets/targets.mjs';
+import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
+
+// The shared-dict get, the seed's headline figure, for either backend: `@proc/processing`'s
+// Manager (a server process) or `@proc/dummy`'s (served inside this process). Every trial starts
+// a fresh manager: round trips swing 2-3x with which cores the two sides land on.
+
+/** `await d.get('x')` one at a time from the thread that made the manager. */
+export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<ManagerLike> }>): Measure {
+  return async (ctx) => {
+    const { Manager } = await load();
+    const trial = () =>
+      withCleanup(async (c) => {
+        const m = await Manager();
+        c.add('manager.shutdown()', () => m.shutdown());
+        const d = await m.dict();
+        await d.set('x', 1);
+        return warmTimedLoop(ctx, async (k) => {
+          for (let i = 0; i < k; i++) await d.get('x');
+        });
+      });
+    return freshTrials(ctx, trial);
+  };
+}
+
+/** The same get from a backend's `Process` (a child process, or a worker thread for dummy). */
+export function dictGetFromChild(load: () => Promise<{ Manager: () => Promise<ManagerLike>; Process: ProcessClass }>): Measure {
+  return async (ctx) => {
+    const { Manager, Process } = await load();
+    const trial = () =>
+      withCleanup(async (c) => {
+        const file = scratch(c)('rate');
+        const m = await Manager();
+        c.add('manager.shutdown()', () => m.shutdown());
+        const d = await m.dict();
+        await d.set('x', 1);
+        const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, ctx.warm, file] });
+        await p.start();
+        stopLater(c, p);
+        await joinOk(p);
+        return readNumber(file);
+      });
+    return freshTrials(ctx, trial);
+  };
+}
