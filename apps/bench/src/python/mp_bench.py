@@ -206,20 +206,26 @@ def dict_get_parent_per_s():
     return fresh_trials(trial)
 
 
-def dict_get_child_per_s():
+def _manager_child_rate(make, target):
+    """A fresh manager per trial; a child runs target(obj, dur, path) on make(manager)'s proxy."""
     def trial():
         m = CTX.Manager()
         try:
-            d = m.dict({"x": 1})
+            obj = make(m)  # held until the child is done: the proxy's refcount keeps it served
             path = tmpfile("rate")
-            p = CTX.Process(target=_dict_get_child, args=(d, OPT["dur"], path))
+            p = CTX.Process(target=target, args=(obj, OPT["dur"], path))
             p.start()
             p.join()
+            del obj
             return read_number(path)
         finally:
             m.shutdown()
 
     return fresh_trials(trial)
+
+
+def dict_get_child_per_s():
+    return _manager_child_rate(lambda m: m.dict({"x": 1}), _dict_get_child)
 
 
 def _child_to_parent(q, p):
@@ -538,19 +544,7 @@ def pool_apply_async_tasks_per_s():
 
 
 def lock_rt_per_s():
-    def trial():
-        m = CTX.Manager()
-        try:
-            lock = m.Lock()
-            path = tmpfile("lock")
-            p = CTX.Process(target=_lock_loop, args=(lock, OPT["dur"], path))
-            p.start()
-            p.join()
-            return read_number(path)
-        finally:
-            m.shutdown()
-
-    return fresh_trials(trial)
+    return _manager_child_rate(lambda m: m.Lock(), _lock_loop)
 
 
 def child_rss_mb():
