@@ -53,6 +53,35 @@ describe.each(['spawn', 'fork', 'forkserver'] as const)('Process with start meth
     expect(p.exitCode).toBe(0);
   });
 
+  it('loads in the child only what the start needs (no node:crypto for a trivial target)', async () => {
+    const { reportsCrypto } = await import(compiledUrl);
+    const p = new ctx.Process({ target: reportsCrypto, module: compiledUrl, stdio: 'pipe' });
+    expect(await run(p)).toBe('no crypto\n');
+    expect(p.exitCode).toBe(0);
+  });
+
+  it('delivers whole stdout and stderr that a compiled target wrote through console', async () => {
+    const { bigLog } = await import(compiledUrl);
+    const n = 2 * 1024 * 1024;
+    const p = new ctx.Process({ target: bigLog, args: [n], module: compiledUrl, stdio: 'pipe' });
+    let err = '';
+    await p.start();
+    p.stderr?.on('data', (d: Buffer) => {
+      err += d;
+    });
+    const errEnd = new Promise((r) => p.stderr?.once('end', r));
+    let out = '';
+    p.stdout?.on('data', (d: Buffer) => {
+      out += d;
+    });
+    const outEnd = new Promise((r) => p.stdout?.once('end', r));
+    await p.join();
+    await Promise.all([outEnd, errEnd]);
+    expect(out.length).toBe(n + 1);
+    expect(err.length).toBe(n + 1);
+    expect(p.exitCode).toBe(0);
+  });
+
   it('gives exit code 1 and the error when the target throws', async () => {
     const p = new ctx.Process({ target: targets.throws, module: targetsUrl, stdio: 'pipe' });
     let err = '';
@@ -222,6 +251,24 @@ describe('Process', () => {
     p.terminate();
     await p.join();
     expect(activeChildren()).not.toContain(p);
+  });
+});
+
+describe('forkserver spares', () => {
+  it('replaces a taken spare after its child ended, and the next start runs on that spare', async () => {
+    setForkserverSpares(1);
+    // Internal: the same pool the package uses (it lives on globalThis).
+    const { sparesReady } = await import('../dist/process/forkserver.js');
+    const ctx = getContext('forkserver');
+    const { hello } = await import(compiledUrl);
+    const p = new ctx.Process({ target: hello, args: ['a'], module: compiledUrl, stdio: 'pipe' });
+    expect(await run(p)).toBe('hello a\n');
+    await sparesReady();
+    const before = new Set(childrenOf(process.pid).map((c) => c.pid));
+    const q = new ctx.Process({ target: hello, args: ['b'], module: compiledUrl, stdio: 'pipe' });
+    expect(await run(q)).toBe('hello b\n');
+    expect(before.has(q.pid as number)).toBe(true);
+    expect(p.pid).not.toBe(q.pid);
   });
 });
 

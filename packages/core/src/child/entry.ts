@@ -11,7 +11,10 @@ import { processState } from '../identity/state.js';
 import type { ChildMessage, Incoming, ParentMessage } from '../process/channel.js';
 import { ControlChannel } from '../process/channel.js';
 import { makeChildView, setChildSelf } from '../process/child-view.js';
-import { findExport } from '../process/target.js';
+import { matchExport } from '../process/find-export.js';
+import { flushStdio, trackStdio } from './stdio.js';
+
+trackStdio();
 
 const state = processState();
 state.role = 'child';
@@ -52,16 +55,27 @@ if (process.send) {
   });
 }
 
+// A spare reports ready once the codec, and the target's module when the parent named one, are
+// imported: a boot then costs only the target's own work. It starts on the loop's first turn,
+// after the messages already queued on the socket were read: a spare taken as soon as it was
+// started (no spare was waiting) has its boot message there and must not load the codec first.
+let preloading: Promise<unknown> = Promise.resolve();
 if (spare) {
-  // Load what a boot will need while idle, so a start costs only the target's own work.
-  void import('../serialize/index.js').catch(() => {});
-  channel.send({ type: 'ready' });
+  setImmediate(() => {
+    if (booted) return;
+    void import('../serialize/index.js')
+      .catch(() => {})
+      .then(() => preloading)
+      .then(() => {
+        if (!booted) channel.send({ type: 'ready' });
+      });
+  });
 }
 
 async function onMessage({ message, binary }: Incoming<ParentMessage>): Promise<void> {
   if (message.type === 'preload') {
     // Import the target's module ahead of need; a failure here shows again at boot.
-    import(message.module).catch(() => {});
+    preloading = import(message.module).catch(() => {});
     return;
   }
   if (message.type !== 'boot' || booted) return;
@@ -93,7 +107,11 @@ async function prepare(boot: Extract<ParentMessage, { type: 'boot' }>, binary?: 
   state.parent = boot.parent;
   if (boot.logToStderr) process.env.PROC_LOG_STDERR = '1';
   const [ns, payload] = await Promise.all([import(boot.target.module), decodeArgs(boot, binary)]);
-  const found = findExport(ns as Record<string, unknown>, boot.target);
+  const found = matchExport(ns as Record<string, unknown>, boot.target);
+  if (typeof found !== 'function') {
+    const { TargetNotFoundError } = await import('../errors.js');
+    throw new TargetNotFoundError(found.notFound);
+  }
   const { args = [], self } = (payload ?? {}) as { args?: unknown[]; self?: Record<string, unknown> };
   if (boot.target.kind === 'class') {
     const instance = makeChildView(found as never, boot, args, self ?? {});
@@ -118,25 +136,12 @@ async function decodeArgs(boot: Extract<ParentMessage, { type: 'boot' }>, binary
   });
 }
 
-async function flush(): Promise<void> {
-  // process.exit() drops what is still queued on a piped stdout/stderr: wait for it to drain.
-  await Promise.all(
-    [process.stdout, process.stderr].map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (!s.writable || s.destroyed) return resolve();
-          s.write('', () => resolve());
-        }),
-    ),
-  );
-}
-
 let ending = false;
 
 async function finish(code: number): Promise<void> {
   if (ending) return;
   ending = true;
-  await flush();
+  await flushStdio();
   process.exit(code);
 }
 

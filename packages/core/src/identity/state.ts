@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 
 /**
  * What this process is, kept in ONE process-wide place. Two copies of @proc/core can be loaded
@@ -36,19 +36,40 @@ export function processState(): ProcessState {
   const g = globalThis as { [key]?: ProcessState };
   let state = g[key];
   if (!state) {
+    // authkey: an accessor, defined by lazyAuthkey().
     state = {
       role: 'main',
       name: 'MainProcess',
-      authkey: randomBytes(32),
       daemon: false,
       parent: null,
       children: new Set(),
       counter: 0,
       identity: [],
-    };
+    } as Omit<ProcessState, 'authkey'> as ProcessState;
+    lazyAuthkey(state);
     g[key] = state;
   }
   return state;
+}
+
+/**
+ * The main process draws its authkey on first use. A child is handed its parent's, so drawing
+ * one at load would load node:crypto (a score of modules) in every child for nothing: a child's
+ * start costs what it loads.
+ */
+function lazyAuthkey(state: ProcessState): void {
+  let value: Buffer | undefined;
+  Object.defineProperty(state, 'authkey', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      value ??= (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomBytes(32);
+      return value;
+    },
+    set: (v: Buffer) => {
+      value = v;
+    },
+  });
 }
 
 /** Python's `is_main_process()` (`__name__ == '__main__'` guard): false in every child. */
