@@ -3,6 +3,7 @@
  * `multiprocessing.managers`).
  */
 
+export { ownerScope } from './client/owner.js';
 export * from './errors.js';
 export { BaseManager, type ManagerOptions } from './manager/base-manager.js';
 export type { RegisterOptions } from './manager/registration.js';
@@ -21,7 +22,7 @@ export { JoinableQueueProxy, type QueueGetOptions, QueueProxy, type QueuePutOpti
 export { rebuildProxy } from './proxy/rebuild.js';
 export { BoundedSemaphoreProxy, SemaphoreProxy } from './proxy/semaphore-proxy.js';
 export { ValueProxy } from './proxy/value-proxy.js';
-export { type CallContext, currentCall, type Owner } from './server/call-context.js';
+export { type CallContext, currentCall, type Owner, sameOwner } from './server/call-context.js';
 export { Server, type ServerInfo, type ServerOptions } from './server/server.js';
 export type { DictKey } from './types/keys.js';
 export type { Address, Token } from './wire/messages.js';

@@ -22,6 +22,8 @@ interface Pending {
   undo: Undo | null;
   signal: AbortSignal | null;
   onAbort: (() => void) | null;
+  /** The owner token the call was made with (a late grant is undone as the same owner). */
+  owner: number;
 }
 
 let ticketSeq = 0;
@@ -79,6 +81,9 @@ export class ManagerClient {
       ch.onFrame = (f) => this.#onFrame(f);
       ch.onClose = (err) =>
         this.#fail(new ManagerGoneError('The connection to the manager server was lost (the server died or shut down)', { cause: err }));
+      // Calls made meanwhile leave now, not after the server's hello: the server sends its hello
+      // first on the connection, so it arrives before any reply (one less wait at startup).
+      if (this.#outbox.length > 0) this.#flush();
       await Promise.race([
         hello,
         new Promise<void>((_, reject) => this.#onGone.push(reject)),
@@ -91,7 +96,8 @@ export class ManagerClient {
 
   // --- calls ---
 
-  call(oid: number, method: string, args: unknown[]): Promise<unknown> {
+  /** `owner`: the calling task's owner token (lock calls; 0: none, the connection owns). */
+  call(oid: number, method: string, args: unknown[], owner = 0): Promise<unknown> {
     if (this.#gone) return Promise.reject(this.#gone);
     const posted = this.#postErrors.get(oid);
     if (posted !== undefined) {
@@ -99,9 +105,9 @@ export class ManagerClient {
       return Promise.reject(posted);
     }
     const id = this.#nextId++;
-    this.#push([Tag.Call, id, oid, method, args]);
+    this.#push(owner === 0 ? [Tag.Call, id, oid, method, args] : [Tag.Call, id, oid, method, args, owner]);
     return new Promise((resolve, reject) => {
-      this.#addPending(id, { resolve, reject, oid, abandoned: false, undo: null, signal: null, onAbort: null });
+      this.#addPending(id, { resolve, reject, oid, abandoned: false, undo: null, signal: null, onAbort: null, owner });
     });
   }
 
@@ -111,14 +117,14 @@ export class ManagerClient {
    * and the cancel crossed), `undo` gives back what was granted (an item goes back to the front
    * of its queue, a lock is released), so nothing is lost.
    */
-  callWaiting(oid: number, method: string, args: unknown[], signal: AbortSignal | undefined, undo: Undo | null): Promise<unknown> {
-    if (!signal) return this.call(oid, method, args);
+  callWaiting(oid: number, method: string, args: unknown[], signal: AbortSignal | undefined, undo: Undo | null, owner = 0): Promise<unknown> {
+    if (!signal) return this.call(oid, method, args, owner);
     if (signal.aborted) return Promise.reject(new AbortError('The operation was aborted', { cause: signal.reason }));
     if (this.#gone) return Promise.reject(this.#gone);
     const id = this.#nextId++;
-    this.#push([Tag.Call, id, oid, method, args]);
+    this.#push(owner === 0 ? [Tag.Call, id, oid, method, args] : [Tag.Call, id, oid, method, args, owner]);
     return new Promise((resolve, reject) => {
-      const p: Pending = { resolve, reject, oid, abandoned: false, undo, signal, onAbort: null };
+      const p: Pending = { resolve, reject, oid, abandoned: false, undo, signal, onAbort: null, owner };
       p.onAbort = () => {
         if (p.abandoned) return;
         p.abandoned = true;
@@ -150,7 +156,7 @@ export class ManagerClient {
     const id = this.#nextId++;
     this.#push([Tag.Create, id, typeid, args]);
     return new Promise((resolve, reject) => {
-      this.#addPending(id, { resolve, reject, oid: 0, abandoned: false, undo: null, signal: null, onAbort: null });
+      this.#addPending(id, { resolve, reject, oid: 0, abandoned: false, undo: null, signal: null, onAbort: null, owner: 0 });
     });
   }
 
@@ -159,13 +165,13 @@ export class ManagerClient {
     const id = this.#nextId++;
     this.#push([Tag.Control, id, op]);
     return new Promise((resolve, reject) => {
-      this.#addPending(id, { resolve, reject, oid: 0, abandoned: false, undo: null, signal: null, onAbort: null });
+      this.#addPending(id, { resolve, reject, oid: 0, abandoned: false, undo: null, signal: null, onAbort: null, owner: 0 });
     });
   }
 
-  undo(oid: number, method: string, args: unknown[]): void {
+  undo(oid: number, method: string, args: unknown[], owner = 0): void {
     if (this.#gone) return;
-    this.#push([Tag.Undo, oid, method, args]);
+    this.#push(owner === 0 ? [Tag.Undo, oid, method, args] : [Tag.Undo, oid, method, args, owner]);
   }
 
   decref(oid: number): void {
@@ -333,7 +339,7 @@ export class ManagerClient {
       // The caller gave up, but the server granted the call first: give it back.
       if (ok && p.undo) {
         const u = p.undo(value);
-        if (u) this.#push([Tag.Undo, p.oid, u[0], u[1]]);
+        if (u) this.undo(p.oid, u[0], u[1], p.owner);
       }
       return;
     }

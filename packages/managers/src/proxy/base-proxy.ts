@@ -11,6 +11,7 @@
  */
 import { type Reduced, reduceSymbol } from '@proc/core';
 import type { ManagerClient, Undo } from '../client/manager-client.js';
+import { currentOwner } from '../client/owner.js';
 import { ProxyClosedError } from '../errors.js';
 import type { Address, Token } from '../wire/messages.js';
 
@@ -71,10 +72,19 @@ export class BaseProxy {
     return this.#client.call(this.#token.oid, method, args);
   }
 
-  /** A call that may wait on the server; `signal` withdraws it and `undo` gives back a late grant. */
-  protected $callWaiting(method: string, args: unknown[], signal: AbortSignal | undefined, undo: Undo | null): Promise<unknown> {
+  /**
+   * A call that may wait on the server; `signal` withdraws it and `undo` gives back a late grant.
+   * `owner`: the calling task's owner token (lock calls, see `ownerScope`); 0: the connection.
+   */
+  protected $callWaiting(method: string, args: unknown[], signal: AbortSignal | undefined, undo: Undo | null, owner = 0): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ProxyClosedError());
-    return this.#client.callWaiting(this.#token.oid, method, args, signal, undo);
+    return this.#client.callWaiting(this.#token.oid, method, args, signal, undo, owner);
+  }
+
+  /** A call made as the current async task (lock ownership: connection + owner token). */
+  protected $callAsTask(method: string, args: unknown[] = []): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new ProxyClosedError());
+    return this.#client.call(this.#token.oid, method, args, currentOwner());
   }
 
   /** A call with no reply (a failure surfaces on the next call); resolves once written. */

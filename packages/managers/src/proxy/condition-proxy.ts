@@ -1,26 +1,30 @@
+import { currentOwner } from '../client/owner.js';
 import { BaseProxy, serverOptions, type WaitOptions } from './base-proxy.js';
 import type { AcquireOptions } from './lock-proxy.js';
 
-/** `manager.Condition(lock?)`. `wait` releases the lock, waits for a notify, reacquires. */
+/**
+ * `manager.Condition(lock?)`. `wait` releases the lock, waits for a notify, reacquires. Ownership
+ * (who may `wait`/`notify`/`release`) is per async task, as for `LockProxy`.
+ */
 export class ConditionProxy extends BaseProxy {
   acquire(options?: AcquireOptions): Promise<boolean> {
     try {
       const o = serverOptions(options);
-      return this.$callWaiting('acquire', o ? [o] : [], options?.signal, (g) => (g === true ? ['release', []] : null)) as Promise<boolean>;
+      return this.$callWaiting('acquire', o ? [o] : [], options?.signal, (g) => (g === true ? ['release', []] : null), currentOwner()) as Promise<boolean>;
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
   release(): Promise<void> {
-    return this.$call('release') as Promise<void>;
+    return this.$callAsTask('release') as Promise<void>;
   }
 
   /** `true` when notified, `false` after `timeout`. The lock is held again either way. */
   wait(options?: WaitOptions): Promise<boolean> {
     try {
       const o = serverOptions(options);
-      return this.$callWaiting('wait', o ? [o] : [], options?.signal, null) as Promise<boolean>;
+      return this.$callWaiting('wait', o ? [o] : [], options?.signal, null, currentOwner()) as Promise<boolean>;
     } catch (err) {
       return Promise.reject(err);
     }
@@ -40,11 +44,11 @@ export class ConditionProxy extends BaseProxy {
   }
 
   notify(n = 1): Promise<void> {
-    return this.$call('notify', [n]) as Promise<void>;
+    return this.$callAsTask('notify', [n]) as Promise<void>;
   }
 
   notifyAll(): Promise<void> {
-    return this.$call('notifyAll') as Promise<void>;
+    return this.$callAsTask('notifyAll') as Promise<void>;
   }
 }
 

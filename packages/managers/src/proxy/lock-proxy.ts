@@ -1,4 +1,5 @@
 import type { Undo } from '../client/manager-client.js';
+import { currentOwner } from '../client/owner.js';
 import { BaseProxy, serverOptions, type WaitOptions } from './base-proxy.js';
 
 export interface AcquireOptions extends WaitOptions {
@@ -9,11 +10,13 @@ export interface AcquireOptions extends WaitOptions {
 const release: Undo = (granted) => (granted === true ? ['release', []] : null);
 
 /**
- * `manager.Lock()` / `manager.RLock()`. The owner is this process's connection to the manager
- * (an RLock is re-entered by any task of the same process).
+ * `manager.Lock()` / `manager.RLock()`. The owner is the calling async task of this process: each
+ * call carries the task's owner token (its AsyncLocalStorage context, see `ownerScope`) and the
+ * server keys ownership by connection + token, so two unrelated tasks of one process do not share
+ * an RLock, and re-entry works only within the owning task.
  *
- * Abandoned locks: when the owner dies holding the lock, the server releases it, and the next
- * `acquire()` obtains the lock but rejects with `LockAbandonedError` (code
+ * Abandoned locks: when the owner's process dies holding the lock, the server releases it, and
+ * the next `acquire()` obtains the lock but rejects with `LockAbandonedError` (code
  * `PROC_ERR_LOCK_ABANDONED`, `acquired: true`): the caller holds the lock and should check the
  * state it guards before calling `release()`.
  */
@@ -22,14 +25,14 @@ export class LockProxy extends BaseProxy {
   acquire(options?: AcquireOptions): Promise<boolean> {
     try {
       const o = serverOptions(options);
-      return this.$callWaiting('acquire', o ? [o] : [], options?.signal, release) as Promise<boolean>;
+      return this.$callWaiting('acquire', o ? [o] : [], options?.signal, release, currentOwner()) as Promise<boolean>;
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
   release(): Promise<void> {
-    return this.$call('release') as Promise<void>;
+    return this.$callAsTask('release') as Promise<void>;
   }
 
   locked(): Promise<boolean> {

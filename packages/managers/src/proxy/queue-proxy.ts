@@ -1,5 +1,7 @@
+import { AbortError } from '@proc/core';
 import type { Undo } from '../client/manager-client.js';
-import { BaseProxy, serverOptions, type WaitOptions } from './base-proxy.js';
+import { BaseProxy, type ProxyInit, serverOptions, type WaitOptions } from './base-proxy.js';
+import { DEFAULT_PREFETCH, Prefetch } from './queue-prefetch.js';
 
 export interface QueuePutOptions extends WaitOptions {
   /** `false`: raise `Full` at once when there is no room. @default true */
@@ -23,8 +25,38 @@ const ITER_BATCH = 256;
  * `get`/`put` with `timeout` raise `Empty`/`Full` (decided on the server, so an item is either
  * got or left, never lost); a `signal` withdraws the call, and an item the server granted just
  * before the withdrawal goes back to the front of the queue.
+ *
+ * `get()` on an unbounded queue prefetches: the proxy leases the next items from the server and
+ * hands them out without a round trip each (see `queue-prefetch.ts` and the README); leased items
+ * a consumer does not hand out go back to the head of the queue, in order (idle for a few ms, a
+ * closed proxy, or a dead process). `$prefetch` is the largest lease (0 turns prefetch off).
  */
 export class QueueProxy<T = unknown> extends BaseProxy {
+  readonly #pf: Prefetch<T>;
+
+  constructor(init: ProxyInit) {
+    super(init);
+    this.#pf = new Prefetch<T>(
+      {
+        lease: (id, max, wait) => this.$call('lease', [id, max, wait]) as Promise<unknown[]>,
+        ack: (id, n) => this.$undo('ack', [id, n]),
+        unlease: (id) => this.$undo('unlease', [id]),
+      },
+      this.$token.maxsize ? 0 : DEFAULT_PREFETCH,
+    );
+  }
+
+  /** The largest number of items `get()` leases ahead (0: none, a round trip per `get`). */
+  get $prefetch(): number {
+    return this.#pf.max;
+  }
+
+  set $prefetch(n: number) {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('$prefetch must be an integer >= 0');
+    // A bounded queue's room would have to count leased items: no prefetch there.
+    this.#pf.max = this.$token.maxsize ? 0 : n;
+  }
+
   put(item: T, options?: QueuePutOptions): Promise<void> {
     try {
       if (options === undefined && !this.$token.maxsize) return this.$post('put', [item]);
@@ -37,6 +69,12 @@ export class QueueProxy<T = unknown> extends BaseProxy {
 
   get(options?: QueueGetOptions): Promise<T> {
     try {
+      // Leased items come first (they are the head of the queue, as this consumer sees it).
+      if (this.#pf.buffered > 0 && !this.$closed) {
+        if (options?.signal?.aborted) throw new AbortError('The operation was aborted', { cause: options.signal.reason });
+        return Promise.resolve(this.#pf.take());
+      }
+      if (options === undefined && this.#pf.max > 0 && !this.$closed) return this.#pf.get();
       const o = serverOptions(options);
       return this.$callWaiting('get', o ? [o] : [], options?.signal, ungetOne) as Promise<T>;
     } catch (err) {
@@ -49,12 +87,20 @@ export class QueueProxy<T = unknown> extends BaseProxy {
   }
 
   getNowait(): Promise<T> {
+    if (this.#pf.buffered > 0 && !this.$closed) return Promise.resolve(this.#pf.take());
     return this.$call('getNowait') as Promise<T>;
   }
 
   /** Up to `max` items in one round trip (waits for at least one, as `get` does). */
   getMany(max: number, options?: QueueGetOptions): Promise<T[]> {
     try {
+      if (this.#pf.buffered > 0 && !this.$closed) {
+        if (options?.signal?.aborted) throw new AbortError('The operation was aborted', { cause: options.signal.reason });
+        const out: T[] = [];
+        const n = Math.max(1, max | 0);
+        while (out.length < n && this.#pf.buffered > 0) out.push(this.#pf.take());
+        return Promise.resolve(out);
+      }
       const o = serverOptions(options);
       return this.$callWaiting('getMany', o ? [max, o] : [max], options?.signal, ungetMany) as Promise<T[]>;
     } catch (err) {
@@ -62,11 +108,20 @@ export class QueueProxy<T = unknown> extends BaseProxy {
     }
   }
 
+  /** Gives leased items back to the queue, then drops this proxy's reference. */
+  override async $close(): Promise<void> {
+    if (!this.$closed) this.#pf.close();
+    await super.$close();
+  }
+
+  /** Items in the queue, counting those leased to this proxy and not handed out yet. */
   qsize(): Promise<number> {
-    return this.$call('qsize') as Promise<number>;
+    // Counted when the reply arrives: a lease in flight before it has landed by then (in order).
+    return (this.$call('qsize') as Promise<number>).then((n) => n + this.#pf.buffered);
   }
 
   empty(): Promise<boolean> {
+    if (this.#pf.buffered > 0 && !this.$closed) return Promise.resolve(false);
     return this.$call('empty') as Promise<boolean>;
   }
 

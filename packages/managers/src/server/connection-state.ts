@@ -9,8 +9,32 @@ import type { CallContext, Owner } from './call-context.js';
 
 let nextConnId = 1;
 
+/** One async task of a client process (a lock call's owner token), on its connection. */
+class TaskOwner implements Owner {
+  readonly #conn: ConnectionState;
+  readonly task: number;
+
+  constructor(conn: ConnectionState, task: number) {
+    this.#conn = conn;
+    this.task = task;
+  }
+
+  get id(): number {
+    return this.#conn.id;
+  }
+
+  get alive(): boolean {
+    return this.#conn.alive;
+  }
+
+  atClose(fn: () => void): () => void {
+    return this.#conn.atClose(fn);
+  }
+}
+
 export class ConnectionState implements Owner {
   readonly id = nextConnId++;
+  readonly task = 0;
   readonly channel: Channel;
   alive = true;
   outbox: ServerMessage[] = [];
@@ -36,6 +60,11 @@ export class ConnectionState implements Owner {
         this.parked.set(this.callId, hook);
       },
     };
+  }
+
+  /** The context of a call made by task `task` of this client (a lock call with an owner token). */
+  ctxFor(task: number): CallContext {
+    return { owner: new TaskOwner(this, task), onCancel: this.ctx.onCancel };
   }
 
   atClose(fn: () => void): () => void {

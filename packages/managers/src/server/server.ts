@@ -251,13 +251,13 @@ export class Server implements ServerSide {
   #handle(conn: ConnectionState, m: ClientMessage): void {
     switch (m[0]) {
       case Tag.Call:
-        this.#call(conn, m[1], m[2], m[3], m[4], 0);
+        this.#call(conn, m[1], m[2], m[3], m[4], 0, m[5]);
         return;
       case Tag.Post:
         this.#call(conn, 0, m[1], m[2], m[3], 1);
         return;
       case Tag.Undo:
-        this.#call(conn, 0, m[1], m[2], m[3], 2);
+        this.#call(conn, 0, m[1], m[2], m[3], 2, m[4]);
         return;
       case Tag.Create:
         this.#create(conn, m[1], m[2], m[3]);
@@ -298,8 +298,11 @@ export class Server implements ServerSide {
     } else this.#send(conn, [Tag.Err, id, new ProtocolError(`Unknown control operation ${String(op)}`)]);
   }
 
-  /** mode 0: call (reply), 1: post (reply only on failure), 2: undo (internal methods allowed). */
-  #call(conn: ConnectionState, id: number, oid: number, method: string, args: unknown[], mode: 0 | 1 | 2): void {
+  /**
+   * mode 0: call (reply), 1: post (reply only on failure), 2: undo (internal methods allowed).
+   * `task`: the client's owner token (lock calls): ownership is keyed by connection + task.
+   */
+  #call(conn: ConnectionState, id: number, oid: number, method: string, args: unknown[], mode: 0 | 1 | 2, task?: number): void {
     const e = this.#table.get(oid);
     let result: unknown;
     try {
@@ -313,7 +316,8 @@ export class Server implements ServerSide {
       if (typeof fn !== 'function') throw new UnknownMethodError(`${e.typeid} has no method '${method}'`);
       if (!Array.isArray(args)) throw new ProtocolError('Call arguments must be an array');
       conn.callId = id;
-      setCurrentCall(conn.ctx);
+      if (task !== undefined && !Number.isSafeInteger(task)) throw new ProtocolError('An owner token must be an integer');
+      setCurrentCall(task === undefined || task === 0 ? conn.ctx : conn.ctxFor(task));
       try {
         result = fn.apply(e.obj, args);
       } finally {

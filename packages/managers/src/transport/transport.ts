@@ -9,7 +9,8 @@ import type { Address } from '../wire/messages.js';
 export interface Channel {
   /**
    * Sends one frame; frames arrive whole and in order. `done` runs once the bytes are handed to
-   * the OS (or with an error when the channel is closed first).
+   * the OS (or with an error when the channel is closed first): synchronously, inside `write`,
+   * when the OS took them at once.
    */
   write(payload: Uint8Array, done?: (err?: Error | null) => void): void;
   /** Set by the owner: called with each frame received (a view valid during the call). */

@@ -10,7 +10,7 @@ export interface BuiltinType {
   load(): Promise<(...args: never[]) => object>;
 }
 
-const queueMethods = ['put', 'get', 'getMany', 'putNowait', 'getNowait', 'qsize', 'empty', 'full'] as const;
+const queueMethods = ['put', 'get', 'getMany', 'lease', 'putNowait', 'getNowait', 'qsize', 'empty', 'full'] as const;
 const lockMethods = ['acquire', 'release', 'locked'] as const;
 
 export const builtinTypes: Record<string, BuiltinType> = {
@@ -51,7 +51,7 @@ export const builtinTypes: Record<string, BuiltinType> = {
   },
   Queue: {
     exposed: queueMethods,
-    internal: ['unget'],
+    internal: ['unget', 'ack', 'unlease'],
     load: async () => {
       const { SharedQueue } = await import('./queue.js');
       return (options?: never) => new SharedQueue(options);
@@ -59,7 +59,7 @@ export const builtinTypes: Record<string, BuiltinType> = {
   },
   JoinableQueue: {
     exposed: [...queueMethods, 'taskDone', 'join'],
-    internal: ['unget'],
+    internal: ['unget', 'ack', 'unlease'],
     load: async () => {
       const { SharedJoinableQueue } = await import('./joinable-queue.js');
       return (options?: never) => new SharedJoinableQueue(options);

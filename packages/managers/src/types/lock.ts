@@ -1,11 +1,12 @@
 /**
- * The referents of `manager.Lock()` and `manager.RLock()`. The owner is the client connection.
+ * The referents of `manager.Lock()` and `manager.RLock()`. The owner is the calling async task of
+ * a client (connection + the proxy's owner token, see `sameOwner`).
  * When the owner's connection ends while it holds the lock (the process died), the server
  * releases the lock and the next acquirer is granted it *and* told: its `acquire()` throws
  * `LockAbandonedError` (it holds the lock), as a robust mutex returns EOWNERDEAD.
  */
 import { LockAbandonedError, LockStateError } from '../errors.js';
-import { currentCall, type Owner } from '../server/call-context.js';
+import { currentCall, type Owner, sameOwner } from '../server/call-context.js';
 import { type Waiter, WaitQueue } from '../server/waiters.js';
 
 export interface AcquireOptions {
@@ -36,7 +37,7 @@ export class SharedLock {
   }
 
   #ownerDied(owner: Owner): void {
-    if (this.#holder !== owner) return;
+    if (!sameOwner(this.#holder, owner)) return;
     this.#holder = null;
     this.#count = 0;
     this.#offClose = null;
@@ -63,7 +64,7 @@ export class SharedLock {
       }
       return true;
     }
-    if (this.#reentrant && this.#holder === owner) {
+    if (this.#reentrant && sameOwner(this.#holder, owner)) {
       this.#count++;
       return true;
     }
@@ -77,7 +78,7 @@ export class SharedLock {
   release(): void {
     const owner = currentCall().owner;
     if (this.#holder === null) throw new LockStateError('release() of an unlocked lock');
-    if (this.#reentrant && this.#holder !== owner) throw new LockStateError('cannot release an RLock this client does not own');
+    if (this.#reentrant && !sameOwner(this.#holder, owner)) throw new LockStateError('cannot release an RLock this task does not own');
     if (this.#reentrant && --this.#count > 0) return;
     this.#offClose?.();
     this.#offClose = null;
@@ -92,7 +93,7 @@ export class SharedLock {
 
   /** Internal (Condition): fully releases, returning the recursion depth to restore. */
   releaseAll(owner: Owner): number {
-    if (this.#holder !== owner) throw new LockStateError('cannot wait on an un-acquired lock');
+    if (!sameOwner(this.#holder, owner)) throw new LockStateError('cannot wait on an un-acquired lock');
     const depth = this.#count;
     this.#offClose?.();
     this.#offClose = null;
@@ -133,7 +134,7 @@ export class SharedLock {
   }
 
   isOwnedBy(owner: Owner): boolean {
-    return this.#holder === owner;
+    return sameOwner(this.#holder, owner);
   }
 }
 

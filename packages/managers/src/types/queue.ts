@@ -3,8 +3,10 @@
  * waiter; nothing in the server ever blocks. An item is handed to a waiting getter directly.
  */
 import { Empty, Full } from '../errors.js';
+import { currentCall } from '../server/call-context.js';
 import { contentsSymbol } from '../server/server-ref.js';
 import { WaitQueue } from '../server/waiters.js';
+import { QueueLeases } from './queue-leases.js';
 
 export interface PutOptions {
   /** @default true */
@@ -26,6 +28,7 @@ export class SharedQueue {
   #head = 0;
   #getters = new WaitQueue<unknown>();
   #putters = new WaitQueue<void>();
+  readonly #leases = new QueueLeases((items) => this.unget(items));
 
   constructor(options?: { maxsize?: number } | number) {
     const maxsize = typeof options === 'number' ? options : (options?.maxsize ?? 0);
@@ -125,17 +128,60 @@ export class SharedQueue {
 
   /** Internal (undo): items a client took but gave up, back at the front, in order. */
   unget(items: unknown[]): void {
-    for (let i = items.length - 1; i >= 0; i--) {
+    // Getters wait only on an empty queue: the first item goes to the first waiter.
+    let i = 0;
+    for (; i < items.length; i++) {
       const g = this.#getters.shift();
-      if (g) {
-        g.grant(items[i]);
-        continue;
-      }
+      if (!g) break;
+      g.grant(items[i]);
+    }
+    for (let j = items.length - 1; j >= i; j--) {
       if (this.#head > 0) {
         this.#head--;
-        this.#items[this.#head] = items[i];
-      } else this.#items.unshift(items[i]);
+        this.#items[this.#head] = items[j];
+      } else this.#items.unshift(items[j]);
     }
+  }
+
+  /**
+   * Up to `max` items delivered ahead to the calling consumer's lease `id` (its proxy's
+   * prefetch): out of the queue, but given back to its head, in order, unless acknowledged
+   * (`ack`) before the consumer gives them back (`unlease`) or its connection ends. Waits for one
+   * item, as `get` does, when the queue is empty and `wait`; otherwise resolves `[]` at once.
+   * Unbounded queues only (a bounded queue's room would have to count leases).
+   */
+  lease(id: number, max: number, wait = true): unknown[] | Promise<unknown[]> {
+    if (!Number.isSafeInteger(id) || !Number.isSafeInteger(max) || max < 1) throw new TypeError('lease(id, max): integers, max >= 1');
+    if (this.maxsize > 0) throw new TypeError('lease() is for unbounded queues');
+    const owner = currentCall().owner;
+    const n = this.#count();
+    if (n > 0) {
+      const take = Math.min(n, max);
+      const out = new Array<unknown>(take);
+      for (let i = 0; i < take; i++) out[i] = this.#shift();
+      this.#leases.add(owner, id, out);
+      return out;
+    }
+    if (!wait) return [];
+    return this.#getters
+      .park(null, () => {
+        throw new Empty();
+      })
+      .then((item) => {
+        const out = [item];
+        this.#leases.add(owner, id, out);
+        return out;
+      });
+  }
+
+  /** Internal: the consumer's proxy handed out `n` items of its lease `id` (consumed). */
+  ack(id: number, n: number): void {
+    this.#leases.ack(currentCall().owner, id, n);
+  }
+
+  /** Internal: the consumer gives back the unconsumed rest of its lease `id` (to the head, in order). */
+  unlease(id: number): void {
+    this.#leases.release(currentCall().owner, id);
   }
 
   qsize(): number {
@@ -150,9 +196,9 @@ export class SharedQueue {
     return this.maxsize > 0 && this.#count() >= this.maxsize;
   }
 
-  static internal = ['unget'];
+  static internal = ['unget', 'ack', 'unlease'];
 
   [contentsSymbol](): Iterable<unknown> {
-    return this.#items.slice(this.#head);
+    return [...this.#items.slice(this.#head), ...this.#leases.contents()];
   }
 }

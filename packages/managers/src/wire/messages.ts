@@ -39,14 +39,15 @@ export enum Tag {
 
 export type ControlOp = 'shutdown' | 'info' | 'ping';
 
-export type CallMsg = [tag: Tag.Call, id: number, oid: number, method: string, args: unknown[]];
+/** `owner`: the calling async task's owner token (lock calls only; absent: the connection). */
+export type CallMsg = [tag: Tag.Call, id: number, oid: number, method: string, args: unknown[], owner?: number];
 export type PostMsg = [tag: Tag.Post, oid: number, method: string, args: unknown[]];
 export type CreateMsg = [tag: Tag.Create, id: number, typeid: string, args: unknown[]];
 export type CancelMsg = [tag: Tag.Cancel, id: number];
 export type DecrefMsg = [tag: Tag.Decref, oid: number];
 export type TransitMsg = [tag: Tag.Transit, oid: number, ticket: string];
 export type ClaimMsg = [tag: Tag.Claim, oid: number, ticket: string];
-export type UndoMsg = [tag: Tag.Undo, oid: number, method: string, args: unknown[]];
+export type UndoMsg = [tag: Tag.Undo, oid: number, method: string, args: unknown[], owner?: number];
 export type ControlMsg = [tag: Tag.Control, id: number, op: ControlOp];
 
 export type ClientMessage =
