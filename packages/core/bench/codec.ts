@@ -14,6 +14,9 @@ const cases: Record<string, unknown> = {
   'small object': { id: 1, name: 'x', tags: ['a', 'b'] },
   '1 KiB string': 'x'.repeat(1024),
   '1 MiB Buffer': Buffer.alloc(1 << 20, 7),
+  // A pool map chunk (Python's default chunksize for 100 k items on 2 workers), both ways.
+  '12,500 ints (map args)': Array.from({ length: 12_500 }, (_, i) => i + 50_000),
+  '12,500 squares (map results)': Array.from({ length: 12_500 }, (_, i) => (i + 50_000) ** 2),
   '100-key object': Object.fromEntries(
     Array.from({ length: 100 }, (_, i) => [
       `key${i}`,

@@ -8,6 +8,7 @@
 import { SerializationError } from '../errors.js';
 import { classById } from './class-registry.js';
 import { decodeError } from './error-codec.js';
+import { packSize, readPacked } from './packed.js';
 import * as T from './tags.js';
 import type { RebuildContext, RebuildFunction } from './types.js';
 import type { NodeBuffer } from './utf8.js';
@@ -23,6 +24,8 @@ const PENDING: unknown = Symbol('pending');
 export class Decoder {
   pos: number;
   private readonly refs: unknown[] = [];
+  /** A DataView of `buf`, made at the first packed array. */
+  private dv: DataView | null = null;
   private readonly ctx: RebuildContext;
 
   constructor(
@@ -133,6 +136,8 @@ export class Decoder {
       }
       case T.REDUCED:
         return this.reduced();
+      case T.PACKED:
+        return this.track(this.packed());
       case T.BOXED: {
         const slot = this.reserve();
         const v = Object(this.value()) as unknown;
@@ -237,6 +242,19 @@ export class Decoder {
   private array(n: number): unknown[] {
     const a = this.track([] as unknown[]);
     for (let i = 0; i < n; i++) a.push(this.value());
+    return a;
+  }
+
+  private packed(): number[] {
+    const kind = this.byte();
+    const size = packSize(kind);
+    if (size === undefined) throw corrupt(`unknown packed kind ${kind}`);
+    const n = this.u32();
+    const buf = this.buf;
+    if (n * size > buf.length - this.pos) throw corrupt('it ends inside a packed array');
+    this.dv ??= new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const a = readPacked(this.dv, this.pos, n, kind);
+    this.pos += n * size;
     return a;
   }
 

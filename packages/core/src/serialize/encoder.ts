@@ -9,11 +9,13 @@
  * - the first 32 objects are remembered in an array searched linearly, which beats a Map for
  *   the small messages that dominate IPC; bigger messages switch to a Map;
  * - binaries of 16 KiB and more are not copied into the scratch buffer: they are copied once,
- *   straight into the output, when the message is assembled.
+ *   straight into the output, when the message is assembled;
+ * - arrays of numbers only are written as typed-array bytes (see `packed.ts`).
  */
 import { markAsUntransferable } from 'node:worker_threads';
 import { type ClassEntry, classByPrototype } from './class-registry.js';
 import { encodeError } from './error-codec.js';
+import { PACK_MIN, packKind, packSize, writePacked } from './packed.js';
 import { findPath } from './path.js';
 import * as T from './tags.js';
 import { type ReduceContext, reduceSymbol } from './types.js';
@@ -67,6 +69,8 @@ export class Encoder {
   private seenCount = 0;
   /** Module URLs of reduced values, in first-use order. */
   modules: string[] = [];
+  /** A DataView of `buf` for packed arrays, made again when `buf` changes. */
+  private dv: DataView | null = null;
   chunks: Chunk[] = [];
   chunkBytes = 0;
 
@@ -107,6 +111,8 @@ export class Encoder {
     if (this.seenMap !== null) this.seenMap = null;
     else for (let i = 0; i < this.seenCount; i++) this.seen[i] = undefined;
     this.seenCount = 0;
+    // A buffer the message outgrew is not kept alive through the view.
+    if (this.dv !== null && this.dv.buffer !== this.buf.buffer) this.dv = null;
     if (this.modules.length > 0) this.modules = [];
     if (this.chunks.length > 0) {
       this.chunks = [];
@@ -317,10 +323,33 @@ export class Encoder {
 
   private array(v: unknown[]): void {
     const n = v.length;
+    if (n >= PACK_MIN) {
+      const kind = packKind(v, n);
+      if (kind >= 0) {
+        this.packed(v as number[], n, kind);
+        return;
+      }
+    }
     if (n <= T.FIXARRAY_MAX) this.byte(T.FIXARRAY | n);
     else this.tagU32(T.ARRAY, n);
     // Holes are read as undefined: sparse arrays arrive dense.
     for (let i = 0; i < n; i++) this.value(v[i]);
+  }
+
+  private packed(v: number[], n: number, kind: number): void {
+    const bytes = n * (packSize(kind) as number);
+    if (this.pos + 6 + bytes > this.buf.length) this.grow(6 + bytes);
+    const buf = this.buf;
+    let dv = this.dv;
+    if (dv === null || dv.buffer !== buf.buffer) {
+      dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.dv = dv;
+    }
+    buf[this.pos] = T.PACKED;
+    buf[this.pos + 1] = kind;
+    buf.writeUInt32LE(n, this.pos + 2);
+    writePacked(dv, this.pos + 6, v, n, kind);
+    this.pos += 6 + bytes;
   }
 
   /**

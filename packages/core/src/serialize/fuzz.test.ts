@@ -74,7 +74,7 @@ function generator(seed: number) {
     if (depth <= 0 || r < 0.35) return primitive();
     if (r < 0.4 && pool.length > 0) return pick(pool); // a shared reference
     if (r < 0.43 && parents.length > 0) return pick(parents); // a cycle
-    const kind = int(8);
+    const kind = int(9);
     const n = pick([0, 1, 2, 3, 5, 17]);
     let out: object;
     const inner = (o: object) => value(depth - 1, [...parents, o]);
@@ -110,6 +110,13 @@ function generator(seed: number) {
       case 6:
         out = binary();
         break;
+      case 7: {
+        // Numbers only (packed on the wire): one range, or mixed with the specials.
+        const len = pick([16, 17, 40, 300]);
+        const gen = pick([() => int(256), () => int(65536) - 32768, () => int(2 ** 31) * (rnd() < 0.5 ? -1 : 1), num]);
+        out = Array.from({ length: len }, gen);
+        break;
+      }
       default: {
         const e = pick([Error, TypeError, RangeError])(str());
         out = e;

@@ -67,6 +67,8 @@ export const CLASS_STATE = 0xd3;
 export const REDUCED = 0xd4;
 /** boxed primitive (`new String('x')`, ...): the primitive value. */
 export const BOXED = 0xd5;
+/** array of numbers only (see `packed.ts`): a PACK_* kind byte, u32 length, the elements. */
+export const PACKED = 0xd6;
 // 0xe0-0xff: the ints -32..-1.
 export const NEGFIX = 0xe0;
 
@@ -85,3 +87,9 @@ export const BIN_FLOAT32 = 10;
 export const BIN_FLOAT64 = 11;
 export const BIN_BIGINT64 = 12;
 export const BIN_BIGUINT64 = 13;
+
+// Kinds of PACKED: the element type, little-endian. The order is part of the format.
+export const PACK_U8 = 0;
+export const PACK_I16 = 1;
+export const PACK_I32 = 2;
+export const PACK_F64 = 3;

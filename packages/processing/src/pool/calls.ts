@@ -1,6 +1,5 @@
 import { AbortError } from '@proc/core';
 import type { PoolEngine } from './engine.js';
-import { TaskKind } from './protocol.js';
 import type { Task, TaskOwner } from './task.js';
 
 /** Settles a promise from a task; removes its abort listener either way. */
@@ -56,10 +55,21 @@ export class SingleCall implements TaskOwner {
   }
 }
 
-/** One map or starmap: chunks whose results land at their offsets; the first failure wins. */
+/**
+ * One map or starmap: results land at their offsets (one item per task) or as whole chunks
+ * (`chunks` tasks, `task.index` the chunk's number) joined at the end; the first failure wins.
+ */
 export class MapCall implements TaskOwner {
   readonly promise: Promise<unknown[]>;
-  readonly results: unknown[];
+  /** One item per task: the results, by item index. */
+  readonly #results: unknown[] | undefined;
+  /**
+   * Chunked: each chunk's result array, by chunk number. Joined once at the end: filling one
+   * big array as chunks arrive would allocate it (and convert it to unboxed doubles) at once,
+   * and cost a second copy of every result.
+   */
+  readonly #parts: unknown[][] | undefined;
+  readonly #length: number;
   #remaining = 0;
   #done = false;
   #resolve!: (v: unknown[]) => void;
@@ -68,9 +78,12 @@ export class MapCall implements TaskOwner {
   #onAbort: (() => void) | undefined;
   readonly #engine: PoolEngine;
 
-  constructor(engine: PoolEngine, length: number, signal: AbortSignal | undefined) {
+  /** `chunks`: the number of chunk tasks, or 0 when every task is one item. */
+  constructor(engine: PoolEngine, length: number, chunks: number, signal: AbortSignal | undefined) {
     this.#engine = engine;
-    this.results = new Array(length);
+    this.#length = length;
+    if (chunks > 0) this.#parts = new Array(chunks);
+    else this.#results = new Array(length);
     this.promise = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -87,7 +100,7 @@ export class MapCall implements TaskOwner {
     }
     if (tasks.length === 0) {
       this.#done = true;
-      this.#resolve(this.results);
+      this.#resolve([]);
       return;
     }
     this.#remaining = tasks.length;
@@ -119,17 +132,25 @@ export class MapCall implements TaskOwner {
       this.#fail(value, false);
       return;
     }
-    const out = this.results;
-    const off = task.index;
-    if (task.kind === TaskKind.Map || task.kind === TaskKind.Starmap) {
-      const chunk = value as unknown[];
-      for (let i = 0; i < chunk.length; i++) out[off + i] = chunk[i];
-    } else {
-      out[off] = value;
-    }
+    if (this.#parts) this.#parts[task.index] = value as unknown[];
+    else (this.#results as unknown[])[task.index] = value;
     if (--this.#remaining === 0) {
       this.#finish();
-      this.#resolve(out);
+      this.#resolve(this.#parts ? join(this.#parts, this.#length) : (this.#results as unknown[]));
     }
   }
+}
+
+/** Chunk results in order, as one array (a single chunk is returned as it came). */
+function join(parts: unknown[][], length: number): unknown[] {
+  if (parts.length === 1) return parts[0];
+  // concat copies element storage wholesale; its arguments are bounded by the stack.
+  if (parts.length <= 256) return parts[0].concat(...parts.slice(1));
+  const out = new Array<unknown>(length);
+  let off = 0;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) out[off + i] = part[i];
+    off += part.length;
+  }
+  return out;
 }

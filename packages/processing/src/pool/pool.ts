@@ -312,16 +312,17 @@ export class Pool<I extends AnyFunction = AnyFunction> implements AsyncDisposabl
     const run = (items: unknown[]): Promise<unknown[]> => {
       if (kind === TaskKind.Starmap) for (const a of items) if (!Array.isArray(a)) throw new TypeError('starmap items must be argument arrays');
       const size = chunksize ?? defaultChunksize(items.length, this.#engine.processes);
-      const call = new MapCall(this.#engine, items.length, signal);
+      const chunks = size === 1 ? 0 : Math.ceil(items.length / size);
+      const call = new MapCall(this.#engine, items.length, chunks, signal);
       const tasks = [];
       if (size === 1) {
         // One item per task: the item itself travels (no chunk arrays to build and decode).
         const one = kind === TaskKind.Map ? TaskKind.Item : TaskKind.Apply;
         for (let i = 0; i < items.length; i++) tasks.push(this.#engine.task(fn, one, items[i], 1, call, i));
       } else {
-        for (let off = 0; off < items.length; off += size) {
-          const chunk = items.slice(off, off + size);
-          tasks.push(this.#engine.task(fn, kind, chunk, chunk.length, call, off));
+        for (let k = 0; k < chunks; k++) {
+          const chunk = items.slice(k * size, (k + 1) * size);
+          tasks.push(this.#engine.task(fn, kind, chunk, chunk.length, call, k));
         }
       }
       call.start(tasks);

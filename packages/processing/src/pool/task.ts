@@ -32,7 +32,7 @@ export interface Task {
   /** Items in the payload (1 for apply). */
   items: number;
   owner: TaskOwner;
-  /** The chunk's position in its call. */
+  /** Its position in its call: the item index (one item per task) or the chunk number. */
   index: number;
   state: TaskState;
   worker: WorkerHandle | undefined;
@@ -43,4 +43,23 @@ export interface Task {
   graceTimer: NodeJS.Timeout | undefined;
   /** Its estimated run time when it was handed to a worker (µs). */
   est: number;
+}
+
+/** A task as submitted: queued, held by no worker, not settled. */
+export function newTask(id: number, fn: FnEntry, kind: TaskKind, payload: unknown, items: number, owner: TaskOwner, index: number): Task {
+  return {
+    id,
+    fn,
+    kind,
+    payload,
+    items,
+    owner,
+    index,
+    state: TaskState.Queued,
+    worker: undefined,
+    settled: false,
+    aborted: false,
+    est: 0,
+    graceTimer: undefined,
+  };
 }

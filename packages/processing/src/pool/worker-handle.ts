@@ -3,7 +3,7 @@ import { constants } from 'node:os';
 import { Process, type StartMethod } from '@proc/core';
 import { type FunctionDefinition, frame, frameHeader, jsonFrame, ToWorker, u32Frame } from './protocol.js';
 import { StderrTail } from './stderr-tail.js';
-import type { Task } from './task.js';
+import { type Task, TaskState } from './task.js';
 import { poolWorker, type WorkerConfig } from './worker-main.js';
 
 export enum WorkerState {
@@ -151,6 +151,22 @@ export class WorkerHandle {
       process.stderr.write(chunk);
     });
     stderr.on('error', () => {});
+  }
+
+  /** Records `task` as sent to this worker, with its estimated run time `est` (µs). */
+  hold(task: Task, est: number): void {
+    task.state = TaskState.Held;
+    task.worker = this;
+    task.est = est;
+    this.heldMicros += est;
+    this.held.set(task.id, task);
+    this.dispatched++;
+  }
+
+  /** Forgets a held task (answered, given back, or never sent). */
+  release(task: Task): void {
+    this.held.delete(task.id);
+    this.heldMicros -= task.est;
   }
 
   attach(socket: net.Socket): void {
