@@ -2,6 +2,7 @@
  * @proc/connection against Python's multiprocessing.connection, side by side in one run.
  *
  *   npx tsx bench/conn.ts            (from packages/connection; PYTHON=... picks the interpreter)
+ *   ONLY=ping,connect npx tsx bench/conn.ts   (a subset: oneway, big, ping, connect, pipe)
  *
  * Every trial starts a fresh pair of processes (one listener, one client), each side a child
  * process; figures are medians of 3 trials. All connections are authenticated Unix sockets.
@@ -72,6 +73,9 @@ interface Row {
 const rows: Row[] = [];
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(3));
 
+const only = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
+const runs = (name: string) => only === null || only.has(name);
+
 async function main() {
   const N = 200_000;
   const oneWay = (mode: string, size: number, count: number) => (side: Side) =>
@@ -81,6 +85,7 @@ async function main() {
       ),
     );
 
+  if (runs('oneway')) {
   const pyOneWay = await oneWay('', 64, N)('py');
   for (const [mode, label] of [
     ['pipelined', 'one-way 64 B sendBytes (pipelined)'],
@@ -91,30 +96,55 @@ async function main() {
   }
   const sSend = await oneWay('send', 0, N)('node');
   rows.push({ name: 'one-way send(small object) vs send_bytes', unit: 'msg/s', node: N / sSend, py: N / pyOneWay, aim: '(codec)' });
+  }
 
   const M = 1000;
   const big = 1024 * 1024;
+  if (runs('big')) {
   const pyBig = await oneWay('', big, M)('py');
   const nodeBig = await oneWay('pipelined', big, M)('node');
   rows.push({ name: 'one-way 1 MiB sendBytes', unit: 'MiB/s', node: M / nodeBig, py: M / pyBig, aim: '>= 1.5x' });
+  }
 
   const R = 20_000;
-  const ping = (side: Side) => trials(() => pair(side, ['echo'], (a) => ['ping', a, String(R)]));
-  const pyPing = await ping('py');
-  const nodePing = await ping('node');
-  rows.push({ name: 'ping-pong 64 B', unit: 'rt/s', node: R / nodePing, py: R / pyPing, aim: '>= 1x' });
+  const ping = (role: 'echo' | 'raw-echo', client: 'ping' | 'raw-ping', side: Side) =>
+    pair(side, [role], (a) => [client, a, String(R)]);
+  if (runs('ping')) {
+    // Alternating turns (Python, proc, bare Node) so that load on the machine hits all three alike.
+    const py: number[] = [];
+    const node: number[] = [];
+    const raw: number[] = [];
+    for (let i = 0; i < TRIALS; i++) {
+      py.push(await ping('echo', 'ping', 'py'));
+      node.push(await ping('echo', 'ping', 'node'));
+      raw.push(await ping('raw-echo', 'raw-ping', 'node'));
+    }
+    const pyPing = median(py);
+    rows.push({ name: 'ping-pong 64 B', unit: 'rt/s', node: R / median(node), py: R / pyPing, aim: '>= 1x' });
+    rows.push({ name: 'ping-pong 64 B, bare net (floor)', unit: 'rt/s', node: R / median(raw), py: R / pyPing, aim: '(floor)' });
+  }
 
   const C = 500;
-  const connect = (side: Side) => trials(() => pair(side, ['accept', String(C)], (a) => ['connect', a, String(C)]));
-  const pyConnect = await connect('py');
-  const nodeConnect = await connect('node');
-  rows.push({ name: 'connect + handshake', unit: 'ms', node: (nodeConnect / C) * 1000, py: (pyConnect / C) * 1000, lower: true, aim: '< 0.5 ms' });
+  const connect = (side: Side) => pair(side, ['accept', String(C)], (a) => ['connect', a, String(C)]);
+  if (runs('connect')) {
+    // Alternating turns, as ping-pong.
+    const py: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < TRIALS; i++) {
+      py.push(await connect('py'));
+      node.push(await connect('node'));
+    }
+    const ms = (s: number) => (s / C) * 1000;
+    rows.push({ name: 'connect + handshake', unit: 'ms', node: ms(median(node)), py: ms(median(py)), lower: true, aim: '< 0.5 ms' });
+  }
 
   const P = 100_000;
   const pipe = (side: Side) => trials(() => solo(side, ['pipe', String(P)]));
+  if (runs('pipe')) {
   const pyPipe = await pipe('py');
   const nodePipe = await pipe('node');
   rows.push({ name: 'Pipe one-way send(small object)', unit: 'msg/s', node: P / nodePipe, py: P / pyPipe, aim: '>= 2x' });
+  }
 
   const py = (await new Promise<string>((resolve) => {
     const p = spawn(PYTHON, ['--version']);

@@ -10,7 +10,7 @@ import { type WaitOptions, withDeadline } from '@proc/core';
 import type { Connection } from '../connection/connection.js';
 import { kCork, kFrameLimit, kIsReady, kUncork } from '../connection/internals.js';
 import { AuthenticationError } from '../errors.js';
-import { createResponse, type DigestName, verifyResponse } from './digest.js';
+import { createResponse, type DigestName, digestPrefix, verifyResponse } from './digest.js';
 
 const CHALLENGE = Buffer.from('#CHALLENGE#');
 const WELCOME = Buffer.from('#WELCOME#');
@@ -56,25 +56,41 @@ function random(n: number): Buffer {
   return out;
 }
 
+/**
+ * A challenge frame, `#CHALLENGE#{digest}` + 40 random bytes, made in one buffer; the message
+ * our peer must MAC is the part after `#CHALLENGE#`.
+ */
 function newChallenge(digest: DigestName | undefined): Buffer {
-  return Buffer.concat([Buffer.from(`{${digest ?? 'sha256'}}`, 'latin1'), random(MESSAGE_LENGTH)]);
+  const prefix = digestPrefix(digest ?? 'sha256');
+  const frame = Buffer.allocUnsafe(CHALLENGE.length + prefix.length + MESSAGE_LENGTH);
+  CHALLENGE.copy(frame, 0);
+  prefix.copy(frame, CHALLENGE.length);
+  random(MESSAGE_LENGTH).copy(frame, CHALLENGE.length + prefix.length);
+  return frame;
 }
 
-/** Receives the peer's reply to our challenge `message` and checks it (sending `#FAILURE#` if wrong). */
-async function check(conn: Connection, key: Buffer, message: Buffer, strict: boolean): Promise<void> {
-  const response = await conn.recvBytes();
+/** The message inside a challenge frame we made. */
+const messageOf = (challenge: Buffer) => challenge.subarray(CHALLENGE.length);
+
+/**
+ * Checks the peer's reply to our challenge. Synchronous when it is right (the common case costs
+ * no promise); when wrong, returns a promise that sends `#FAILURE#` and rejects.
+ */
+function check(conn: Connection, key: Buffer, challenge: Buffer, response: Buffer, strict: boolean): Promise<never> | undefined {
   try {
-    verifyResponse(key, message, response, strict);
+    verifyResponse(key, messageOf(challenge), response, strict);
+    return undefined;
   } catch (err) {
-    await conn.sendBytes(FAILURE).catch(() => {});
-    throw err;
+    const fail = () => {
+      throw err;
+    };
+    return conn.sendBytes(FAILURE).then(fail, fail);
   }
 }
 
-/** Receives the peer's challenge; returns our reply to it. */
-async function answer(conn: Connection, key: Buffer, strict: boolean): Promise<Buffer> {
-  const received = await conn.recvBytes();
-  if (!received.subarray(0, CHALLENGE.length).equals(CHALLENGE)) {
+/** Our reply to the peer's challenge frame `received`. */
+function answer(received: Buffer, key: Buffer, strict: boolean): Buffer {
+  if (received.length < CHALLENGE.length || received.compare(CHALLENGE, 0, CHALLENGE.length, 0, CHALLENGE.length) !== 0) {
     throw new AuthenticationError('Protocol error: expected a challenge');
   }
   const message = received.subarray(CHALLENGE.length);
@@ -82,36 +98,35 @@ async function answer(conn: Connection, key: Buffer, strict: boolean): Promise<B
   return createResponse(key, message, strict);
 }
 
-async function verdict(conn: Connection): Promise<void> {
-  const answer = await conn.recvBytes();
-  if (!answer.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
+function verdict(received: Buffer): void {
+  if (!received.equals(WELCOME)) throw new AuthenticationError('The digest sent was rejected');
 }
 
-/** Sends `frames` in one write: every write to a socket wakes the peer once. */
-function sendTogether(conn: Connection, frames: Buffer[]): Promise<void> {
+/** Sends two frames in one write: every write to a socket wakes the peer once. */
+function sendTogether(conn: Connection, first: Buffer, second: Buffer): void {
   conn[kCork]();
-  let last: Promise<void> = Promise.resolve();
   try {
-    for (const frame of frames) last = conn.sendBytes(frame);
+    void conn.sendBytes(first);
+    void conn.sendBytes(second);
   } finally {
     conn[kUncork]();
   }
-  return last;
 }
 
 /** Sends a challenge and checks the peer's reply (Python's `deliver_challenge`). */
 export async function deliverChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
-  const message = newChallenge(options.digest);
-  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
-  await check(conn, key, message, options.strict ?? false);
+  const challenge = newChallenge(options.digest);
+  void conn.sendBytes(challenge);
+  const failed = check(conn, key, challenge, await conn.recvBytes(), options.strict ?? false);
+  if (failed) await failed;
   // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
   await conn.sendBytes(WELCOME);
 }
 
 /** Replies to the peer's challenge and waits for its verdict (Python's `answer_challenge`). */
 export async function answerChallenge(conn: Connection, key: Buffer, options: HandshakeOptions = {}): Promise<void> {
-  void conn.sendBytes(await answer(conn, key, options.strict ?? false));
-  await verdict(conn);
+  void conn.sendBytes(answer(await conn.recvBytes(), key, options.strict ?? false));
+  verdict(await conn.recvBytes());
 }
 
 /**
@@ -121,24 +136,25 @@ export async function answerChallenge(conn: Connection, key: Buffer, options: Ha
  */
 async function serverSide(conn: Connection, key: Buffer, options: HandshakeOptions): Promise<void> {
   const strict = options.strict ?? false;
-  const message = newChallenge(options.digest);
-  void conn.sendBytes(Buffer.concat([CHALLENGE, message]));
-  await check(conn, key, message, strict);
+  const challenge = newChallenge(options.digest);
+  void conn.sendBytes(challenge);
+  const failed = check(conn, key, challenge, await conn.recvBytes(), strict);
+  if (failed) await failed;
   if (conn[kIsReady]()) {
     let response: Buffer;
     try {
-      response = await answer(conn, key, strict);
+      response = answer(await conn.recvBytes(), key, strict);
     } catch (err) {
       // The peer passed our check: it gets its verdict before we fail on what it sent next.
       void conn.sendBytes(WELCOME);
       throw err;
     }
-    void sendTogether(conn, [WELCOME, response]);
+    sendTogether(conn, WELCOME, response);
   } else {
     void conn.sendBytes(WELCOME);
-    void conn.sendBytes(await answer(conn, key, strict));
+    void conn.sendBytes(answer(await conn.recvBytes(), key, strict));
   }
-  await verdict(conn);
+  verdict(await conn.recvBytes());
 }
 
 /**
@@ -149,11 +165,12 @@ async function serverSide(conn: Connection, key: Buffer, options: HandshakeOptio
  */
 async function clientSide(conn: Connection, key: Buffer, options: HandshakeOptions): Promise<void> {
   const strict = options.strict ?? false;
-  const response = await answer(conn, key, strict);
-  const message = newChallenge(options.digest);
-  void sendTogether(conn, [response, Buffer.concat([CHALLENGE, message])]);
-  await verdict(conn);
-  await check(conn, key, message, strict);
+  const response = answer(await conn.recvBytes(), key, strict);
+  const challenge = newChallenge(options.digest);
+  sendTogether(conn, response, challenge);
+  verdict(await conn.recvBytes());
+  const failed = check(conn, key, challenge, await conn.recvBytes(), strict);
+  if (failed) await failed;
   // Awaited: the caller may close or destroy the connection as soon as the handshake is done.
   await conn.sendBytes(WELCOME);
 }
