@@ -2,6 +2,7 @@ import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { currentProcess, SerializationError } from '@proc/core';
 import { markEnded, markStarted } from '../runtime/thread-table.js';
 import { workerExecArgv } from '../runtime/worker-options.js';
+import { childLink } from '../transport/item-hub.js';
 import { pack } from '../transport/pack.js';
 import type { PoolWorkerBoot, ToPool, ToWorker } from './messages.js';
 import { StderrTail } from './stderr-tail.js';
@@ -50,9 +51,10 @@ export class ThreadWorker {
   ) {
     this.#onUnsendable = onUnsendable;
     const initargs = pack(boot.initargs);
+    const items = childLink();
     this.worker = new Worker(entryUrl, {
-      workerData: { ...boot, initargs: initargs.value },
-      transferList: initargs.transfer,
+      workerData: { ...boot, initargs: initargs.value, items },
+      transferList: [...initargs.transfer, items],
       execArgv: workerExecArgv(),
       stderr: true,
       resourceLimits,

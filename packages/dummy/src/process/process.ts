@@ -17,6 +17,7 @@ import {
 import { makeBoot, needsTsx, type ProcessBoot } from '../runtime/boot.js';
 import { markEnded, markStarted } from '../runtime/thread-table.js';
 import { defaultResourceLimits, workerExecArgv } from '../runtime/worker-options.js';
+import { childLink } from '../transport/item-hub.js';
 import { pack, unpack } from '../transport/pack.js';
 import { isThreadMessage } from './messages.js';
 
@@ -280,9 +281,11 @@ export class Process<F extends AnyFunction = AnyFunction> extends EventEmitter<P
     };
     if (!needsTsx(target.module)) boot.tsx = null;
     const stdio = stdioOf(options.stdio);
+    const items = childLink();
+    boot.items = items;
     const worker = new Worker(entryUrl, {
       workerData: boot,
-      transferList: [...packedArgs.transfer, ...packedSelf.transfer],
+      transferList: [...packedArgs.transfer, ...packedSelf.transfer, items],
       env: options.env ?? { ...process.env },
       execArgv: options.execArgv ?? workerExecArgv(),
       stdout: stdio.stdout !== 'inherit',

@@ -1,9 +1,10 @@
-import { checkWaitOptions, SerializationError, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
+import { checkWaitOptions, StateError, TimeoutError, type WaitOptions, withDeadline } from '@proc/core';
 import { Empty, Full } from '../errors.js';
 import { spinWhile, waitWord } from '../runtime/atomic-wait.js';
-import { needsMessage } from '../transport/pack.js';
+import { deposit, fetchDeposit, newItemId } from '../transport/item-hub.js';
+import { needsMessage, pack, unpack } from '../transport/pack.js';
 import { kShare, registerShareable, type Shared } from '../transport/shareable.js';
-import { encode, H, Ring } from './ring.js';
+import { encode, encodeRef, H, ItemRef, Ring } from './ring.js';
 
 export interface QueueOptions {
   /** Python's `maxsize`: at most this many items; `put` waits (or throws `Full`) beyond. 0: no limit. @default 0 */
@@ -27,6 +28,21 @@ function checkQueueWait(options: QueueWaitOptions | undefined): void {
 }
 
 const NONE = Symbol('none');
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** Values `encode` handles without the codec and without a chance to throw (strings up to its inline limit). */
+function isSmall(v: unknown): boolean {
+  switch (typeof v) {
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return true;
+    case 'string':
+      return v.length <= 256;
+    default:
+      return v === null;
+  }
+}
 /** Loads to spin before sleeping: a busy peer usually answers within a few microseconds. */
 const SPIN = 2000;
 
@@ -58,22 +74,25 @@ export class Queue<T = unknown> {
   /** Puts `item`; waits while the queue is full unless `block: false` (then `Full`). */
   put(item: T, options?: QueueWaitOptions): Promise<void> {
     checkQueueWait(options);
+    // The common case without an async function's cost: a small value, room in the ring.
+    if (!this.#closed && isSmall(item) && this.#ring.tryPut(encode(item), this.#joinable) === 1) return RESOLVED;
     return this.#put(item, options);
   }
 
   async #put(item: T, options: QueueWaitOptions | undefined): Promise<void> {
     this.#checkOpen();
-    if (typeof item === 'object' && item !== null && needsMessage(item)) {
-      throw new SerializationError(
-        'A thread Queue carries values as bytes in shared memory; an item holding a Queue, Lock, Pipe end or manager proxy cannot travel that way. Pass such objects in Process args, through a Pipe, or in a Pool task.',
-      );
-    }
-    const e = encode(item);
+    // An item holding a Queue, Lock, Pipe end... cannot be bytes: it travels by message through
+    // the item hub, and the ring holds its id (item-hub.ts).
+    const ref = typeof item === 'object' && item !== null && needsMessage(item) ? newItemId() : -1;
+    const e = ref < 0 ? encode(item) : encodeRef(ref);
     if (e.size > this.#ring.maxPayload) {
       throw new RangeError(`The item (${e.size} bytes encoded) is larger than the queue's buffer allows (${this.#ring.maxPayload}); pass a larger bufferSize`);
     }
     const r = this.#ring.tryPut(e, this.#joinable);
-    if (r === 1) return;
+    if (r === 1) {
+      if (ref >= 0) sendItem(ref, item);
+      return;
+    }
     if (options?.block === false) throw new Full();
     const bytes = e.bytes;
     const saved = { kind: e.kind, num: e.num, str: e.str, bytes, size: e.size };
@@ -87,14 +106,14 @@ export class Queue<T = unknown> {
         for (;;) {
           const seq = Atomics.load(i32, H.TAKE_SEQ);
           if (cancelled) return;
-          if (this.#ring.tryPut(saved, this.#joinable) === 1) return;
-          if (spinWhile(i32, H.TAKE_SEQ, seq, SPIN)) continue;
-          Atomics.add(i32, H.PUT_WAITERS, 1);
-          try {
-            await waitWord(i32, H.TAKE_SEQ, seq);
-          } finally {
-            Atomics.sub(i32, H.PUT_WAITERS, 1);
+          if (this.#ring.tryPut(saved, this.#joinable) === 1) {
+            if (ref >= 0) sendItem(ref, item);
+            return;
           }
+          if (spinWhile(i32, H.TAKE_SEQ, seq, SPIN)) continue;
+          // After reading `seq`: a take after this store notifies; one before it changed TAKE_SEQ, so the wait returns at once.
+          Atomics.store(i32, H.PUT_SLEEPING, 1);
+          await waitWord(i32, H.TAKE_SEQ, seq);
           if (cancelled) return;
         }
       },
@@ -114,13 +133,21 @@ export class Queue<T = unknown> {
   /** Takes the oldest item; waits while the queue is empty unless `block: false` (then `Empty`). */
   get(options?: QueueWaitOptions): Promise<T> {
     checkQueueWait(options);
-    return this.#get(options);
+    // The common case without an async function's cost: an item is there.
+    let v: unknown;
+    try {
+      v = this.#ring.tryTake(NONE);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (v === NONE) return this.#get(options);
+    return v instanceof ItemRef ? this.#fetch(v, options) : Promise.resolve(v as T);
   }
 
   async #get(options: QueueWaitOptions | undefined): Promise<T> {
     const ring = this.#ring;
     const v = ring.tryTake(NONE);
-    if (v !== NONE) return v as T;
+    if (v !== NONE) return v instanceof ItemRef ? this.#fetch(v, options) : (v as T);
     if (options?.block === false) throw new Empty();
     const i32 = ring.i32;
     return withDeadline(
@@ -134,22 +161,29 @@ export class Queue<T = unknown> {
           const got = ring.tryTake(NONE);
           if (got !== NONE) return got as T;
           if (spinWhile(i32, H.PUT_SEQ, seq, SPIN)) continue;
-          Atomics.add(i32, H.TAKE_WAITERS, 1);
-          try {
-            await waitWord(i32, H.PUT_SEQ, seq);
-          } finally {
-            Atomics.sub(i32, H.TAKE_WAITERS, 1);
-          }
+          // As in put: a put after this store notifies; one before it changed PUT_SEQ.
+          Atomics.store(i32, H.TAKE_SLEEPING, 1);
+          await waitWord(i32, H.PUT_SEQ, seq);
           // A get that timed out or was aborted must not take an item nobody will receive.
           if (cancelled) return undefined as T;
         }
       },
       options,
       'get',
-    ).catch((err: unknown) => {
-      // Python's get(timeout=...) raises Empty.
-      throw err instanceof TimeoutError ? new Empty(undefined, { cause: err }) : err;
-    });
+    ).then(
+      (got) => (got instanceof ItemRef ? this.#fetch(got, options) : got),
+      (err: unknown) => {
+        // Python's get(timeout=...) raises Empty.
+        throw err instanceof TimeoutError ? new Empty(undefined, { cause: err }) : err;
+      },
+    );
+  }
+
+  /** The item behind an id taken from the ring; one whose put failed is skipped. */
+  async #fetch(ref: ItemRef, options: QueueWaitOptions | undefined): Promise<T> {
+    const d = await fetchDeposit(ref.id);
+    if (d.dropped) return this.#get(options);
+    return unpack(d.value) as T;
   }
 
   /** Python's `get_nowait`: `get({ block: false })`. */
@@ -202,6 +236,27 @@ export class Queue<T = unknown> {
 
   [kShare](): Shared {
     return { type: this.constructor.name === 'JoinableQueue' ? 'JoinableQueue' : 'Queue', state: this.#ring.sab };
+  }
+}
+
+/**
+ * Sends an item whose id is now in the ring. Packing moves its ports (a Pipe end stops working
+ * here), so it happens only once the put has succeeded; if packing fails, the id's slot is
+ * marked dropped (getters skip it) and the put rejects.
+ */
+function sendItem(id: number, item: unknown): void {
+  let packed: ReturnType<typeof pack>;
+  try {
+    packed = pack(item);
+  } catch (err) {
+    deposit(id, null);
+    throw err;
+  }
+  try {
+    deposit(id, packed);
+  } catch (err) {
+    deposit(id, null);
+    throw err;
   }
 }
 

@@ -21,8 +21,15 @@ export const H = {
   PUT_SEQ: 6,
   /** Bumped on every take: putters (maxsize, full buffer) wait on it. */
   TAKE_SEQ: 7,
-  TAKE_WAITERS: 8,
-  PUT_WAITERS: 9,
+  /**
+   * Set to 1 by a taker about to sleep on PUT_SEQ; the next put clears it and notifies. One
+   * notify per sleep, not one per put: a woken taker takes a while to run again (its wake-up
+   * goes through its event loop), and a counter of sleepers would still read "someone sleeps"
+   * for every put made in that while, each paying for a futex wake that finds nobody.
+   */
+  TAKE_SLEEPING: 8,
+  /** The same for putters sleeping on TAKE_SEQ (bounded or full queue). */
+  PUT_SLEEPING: 9,
   MAXSIZE: 10,
   /** JoinableQueue: items put and not yet marked done. */
   UNFINISHED: 11,
@@ -44,6 +51,13 @@ enum Kind {
   Undefined = 5,
   True = 6,
   False = 7,
+  /** The id of an item waiting in the item hub (item-hub.ts): it holds shared objects. */
+  Ref = 8,
+}
+
+/** What `tryTake` returns for a `Ref` entry: the caller fetches the item from the hub. */
+export class ItemRef {
+  constructor(readonly id: number) {}
 }
 
 export interface Encoded {
@@ -55,6 +69,16 @@ export interface Encoded {
 }
 
 const scratch: Encoded = { kind: Kind.Null, num: 0, str: '', bytes: null, size: 0 };
+
+/** Encodes a hub item id into the shared scratch record. */
+export function encodeRef(id: number): Encoded {
+  const e = scratch;
+  e.bytes = null;
+  e.kind = Kind.Ref;
+  e.num = id;
+  e.size = 8;
+  return e;
+}
 
 /** Encodes `value` into the shared scratch record (valid until the next call). */
 export function encode(value: unknown): Encoded {
@@ -163,6 +187,7 @@ export class Ring {
       const p = tail + ENTRY_HEADER;
       switch (e.kind) {
         case Kind.Number:
+        case Kind.Ref:
           data.writeDoubleLE(e.num, p);
           break;
         case Kind.String:
@@ -180,7 +205,7 @@ export class Ring {
       unlockMutex(i32, H.MUTEX);
     }
     Atomics.add(i32, H.PUT_SEQ, 1);
-    if (Atomics.load(i32, H.TAKE_WAITERS) > 0) Atomics.notify(i32, H.PUT_SEQ);
+    if (Atomics.load(i32, H.TAKE_SLEEPING) !== 0 && Atomics.exchange(i32, H.TAKE_SLEEPING, 0) !== 0) Atomics.notify(i32, H.PUT_SEQ);
     return 1;
   }
 
@@ -209,6 +234,7 @@ export class Ring {
       const p = head + ENTRY_HEADER;
       switch (kind) {
         case Kind.Number:
+        case Kind.Ref:
           num = data.readDoubleLE(p);
           break;
         case Kind.String:
@@ -227,7 +253,7 @@ export class Ring {
       unlockMutex(i32, H.MUTEX);
     }
     Atomics.add(i32, H.TAKE_SEQ, 1);
-    if (Atomics.load(i32, H.PUT_WAITERS) > 0) Atomics.notify(i32, H.TAKE_SEQ);
+    if (Atomics.load(i32, H.PUT_SLEEPING) !== 0 && Atomics.exchange(i32, H.PUT_SLEEPING, 0) !== 0) Atomics.notify(i32, H.TAKE_SEQ);
     switch (kind) {
       case Kind.Number:
         return num;
@@ -243,6 +269,8 @@ export class Ring {
         return true;
       case Kind.False:
         return false;
+      case Kind.Ref:
+        return new ItemRef(num);
       default:
         throw new Error(`Unknown queue entry kind ${kind}. This is a bug in proc.`);
     }

@@ -1,4 +1,6 @@
+import type { MessagePort } from 'node:worker_threads';
 import { currentProcess, type TargetRef } from '@proc/core';
+import { adoptLink } from '../transport/item-hub.js';
 import { adoptThreadTable, shareThreadTable, type ThreadTableShared } from './thread-table.js';
 import { isTypeScriptUrl, resolveTsxApi } from './tsx.js';
 
@@ -13,6 +15,8 @@ export interface ThreadBoot {
   table: ThreadTableShared;
   /** `tsx/esm/api` to register before importing a TypeScript module, or null. */
   tsx: string | null;
+  /** Link to the item hub (queue items holding shared objects, item-hub.ts); added by the starter, transferred. */
+  items?: MessagePort;
 }
 
 /** A Process thread's boot: plus its target and packed arguments. */
@@ -60,6 +64,7 @@ export function adoptBoot(boot: ThreadBoot): void {
     identity: boot.identity,
   };
   adoptThreadTable(boot.table);
+  if (boot.items) adoptLink(boot.items);
 }
 
 /** Registers tsx's ESM hooks in this thread (once). */

@@ -4,8 +4,7 @@ import { Acquirable, type AcquireOptions } from './acquirable.js';
 import { Lock, RLock, takeShared, withShared } from './lock.js';
 import { currentOwner } from './owner.js';
 import { waitUntil } from './wait-loop.js';
-
-const C = { NEXT_TICKET: 0, NOTIFIED: 1 } as const;
+import { WaiterTable } from './waiter-table.js';
 
 export interface ConditionWaitOptions {
   /** Milliseconds to wait for a notify; then `wait` resolves `false`. @default no limit */
@@ -15,20 +14,22 @@ export interface ConditionWaitOptions {
 }
 
 /**
- * Python's `Condition(lock=None)` on threads (the lock is an RLock by default). Waiters take
- * tickets in arrival order; `notify(n)` moves the "notified up to" mark n tickets on, so the n
- * longest-waiting are woken.
+ * Python's `Condition(lock=None)` on threads (the lock is an RLock by default). Each waiter has
+ * a slot of its own in shared memory (Python's per-waiter lock); `notify(n)` marks the n
+ * longest-waiting slots notified. A waiter whose wait times out or is aborted gives its slot up
+ * with one compare-and-swap, so a notify cannot be spent on a waiter that has left (see
+ * waiter-table.ts).
  */
 export class Condition extends Acquirable {
   readonly #lock: Lock | RLock;
-  readonly #i32: Int32Array;
+  readonly #waiters: WaiterTable;
 
   constructor(lock?: Lock | RLock) {
     super();
     if (lock !== undefined && !(lock instanceof Lock)) throw new TypeError('lock must be a Lock or an RLock');
     const shared = takeShared();
     this.#lock = lock ?? new RLock();
-    this.#i32 = new Int32Array(shared ?? new SharedArrayBuffer(8));
+    this.#waiters = new WaiterTable(shared);
   }
 
   /** The underlying lock. */
@@ -50,26 +51,31 @@ export class Condition extends Acquirable {
     const word = this.#lock.word;
     const owner = currentOwner();
     if (!word.isMine(owner)) throw new StateError('cannot wait on un-acquired lock');
-    const i32 = this.#i32;
-    const ticket = Atomics.add(i32, C.NEXT_TICKET, 1);
+    const waiters = this.#waiters;
+    // Registered while the lock is held, so a notify made after our release sees us.
+    const slot = waiters.register();
     const depth = word.releaseAll();
+    const i32 = waiters.i32;
     let notified = false;
     let failure: unknown;
     try {
-      notified = await waitUntil(
-        i32,
-        C.NOTIFIED,
-        -1,
-        () => (Atomics.load(i32, C.NOTIFIED) > ticket ? true : undefined),
-        { timeout: options?.timeout ?? null, signal: options?.signal },
-        () => false,
-      );
+      notified = await waitUntil(i32, slot, -1, () => (waiters.isNotified(slot) ? true : undefined), {
+        timeout: options?.timeout ?? null,
+        signal: options?.signal,
+      }, () => false);
     } catch (err) {
       failure = err;
     }
+    // Leave the table. If a notify chose us after the wait gave up, a timed-out wait takes it
+    // as its wake-up (resolves true); an aborted one, which will not report it, passes it on.
+    const chosen = waiters.leave(slot);
+    let passOn = false;
+    if (failure === undefined) notified = chosen;
+    else passOn = chosen;
     // Hold the lock again, whatever ended the wait (an abandoned lock is ours all the same).
     await word.acquire(undefined).catch(() => {});
     word.restore(depth);
+    if (passOn) waiters.notify(1);
     if (failure !== undefined) throw failure;
     return notified;
   }
@@ -96,14 +102,7 @@ export class Condition extends Acquirable {
   async notify(n = 1): Promise<void> {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be an integer >= 0');
     if (!this.#lock.word.isMine()) throw new StateError('cannot notify on un-acquired lock');
-    const i32 = this.#i32;
-    for (;;) {
-      const cur = Atomics.load(i32, C.NOTIFIED);
-      const next = Math.min(cur + n, Atomics.load(i32, C.NEXT_TICKET));
-      if (next <= cur) return;
-      if (Atomics.compareExchange(i32, C.NOTIFIED, cur, next) === cur) break;
-    }
-    Atomics.notify(i32, C.NOTIFIED);
+    this.#waiters.notify(n);
   }
 
   async notifyAll(): Promise<void> {
@@ -111,7 +110,7 @@ export class Condition extends Acquirable {
   }
 
   [kShare](): Shared {
-    return { type: 'Condition', state: { lock: this.#lock, sab: this.#i32.buffer } };
+    return { type: 'Condition', state: { lock: this.#lock, sab: this.#waiters.sab } };
   }
 }
 
