@@ -3,6 +3,7 @@
  * primitives' client cores, and writes batched per tick (many frames, one write).
  */
 import { abortError } from '@proc/core';
+import { microtask } from '../microtask.js';
 import { FrameParser, FrameWriter, Op } from '../protocol.js';
 import { wireError } from './wire-error.js';
 
@@ -86,7 +87,7 @@ export abstract class Channel {
     }
     if (!this.#scheduled) {
       this.#scheduled = true;
-      queueMicrotask(this.#flushNow);
+      microtask(this.#flushNow);
     }
   }
 
@@ -115,7 +116,7 @@ export abstract class Channel {
     if (this.write(buf, done)) {
       this.#writing = false;
       this.#burst = true;
-      queueMicrotask(this.#endBurst);
+      microtask(this.#endBurst);
       return true;
     }
     sync = false;
@@ -263,6 +264,15 @@ export abstract class Channel {
   protected abstract write(buf: Buffer, done: (err?: Error | null) => void): boolean;
   protected abstract ref(): void;
   protected abstract unref(): void;
+
+  /** Keeps the process alive until `unretain()` (something waits on this channel without a call). */
+  retain(): void {
+    if (!this.#gone) this.#hold();
+  }
+
+  unretain(): void {
+    if (!this.#gone && this.#holds > 0) this.#unhold();
+  }
 
   #hold(): void {
     if (++this.#holds === 1) this.ref();

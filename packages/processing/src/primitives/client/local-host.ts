@@ -9,27 +9,33 @@ import path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { currentProcess } from '@proc/core';
 import { HostGoneError } from '../errors.js';
+import { RingReader, RingWriter, ringBuffer } from '../ring.js';
 import { Channel } from './channel.js';
 
 /** How long the first primitive waits for its host thread to listen. */
 export const HOST_START_TIMEOUT = 30_000;
 
+/**
+ * The main thread's link to its own host thread: frames go through shared-memory rings (one
+ * per direction, `ring.ts`), the port carries what does not fit and keeps the process alive
+ * while a call waits.
+ */
 export class PortChannel extends Channel {
   readonly local = true;
   readonly #port: MessagePort;
+  readonly #out: RingWriter;
+  readonly #in: RingReader;
 
-  constructor(address: string, port: MessagePort) {
+  constructor(address: string, port: MessagePort, toHost: SharedArrayBuffer, fromHost: SharedArrayBuffer) {
     super(address);
     this.#port = port;
-    port.on('message', (u8: Uint8Array) => {
-      this.parser.push(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
-    });
+    this.#out = new RingWriter(toHost, port);
+    this.#in = new RingReader(fromHost, port, (buf) => this.parser.push(buf));
     port.unref();
   }
 
   protected write(buf: Buffer): boolean {
-    const u8 = new Uint8Array(buf);
-    this.#port.postMessage(u8, [u8.buffer]);
+    this.#out.write(buf);
     return true;
   }
 
@@ -42,6 +48,7 @@ export class PortChannel extends Channel {
   }
 
   hostGone(err: Error): void {
+    this.#in.stop();
     this.fail(err);
   }
 }
@@ -93,8 +100,10 @@ export function startLocalHost(): LocalHost {
   const address = path.join(dir, 'host.sock');
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
+  const toHost = ringBuffer();
+  const fromHost = ringBuffer();
   const { url, eval: useEval } = workerUrl();
-  const workerData = { address, authkey: new Uint8Array(currentProcess().authkey), port: port2, ready };
+  const workerData = { address, authkey: new Uint8Array(currentProcess().authkey), port: port2, ready, toHost, fromHost };
   const worker = useEval
     ? new Worker(
         `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
@@ -107,7 +116,7 @@ export function startLocalHost(): LocalHost {
     void worker.terminate();
     throw new HostGoneError(`The primitives host thread did not start listening at ${address}`, 'PROC_ERR_HOST_START');
   }
-  const channel = new PortChannel(address, port1);
+  const channel = new PortChannel(address, port1, toHost, fromHost);
   const gone = (err?: unknown) =>
     channel.hostGone(new HostGoneError('The primitives host thread of this process stopped', 'PROC_ERR_HOST_GONE', { cause: err }));
   worker.on('error', gone);

@@ -30,6 +30,16 @@ interface Lent {
   bytes: Buffer;
 }
 
+interface Parked {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+/** How many items a standing get of this process's main thread may receive (then it asks again). */
+const STANDING_WANT = 512;
+/** Acks of an unbounded queue to this process's host go in batches this large (or after a short while). */
+const ACK_BATCH = 256;
+
 const resolved = Promise.resolve();
 const moduleNotLoaded = 'PROC_ERR_SERIALIZE_MODULE_NOT_LOADED';
 
@@ -50,6 +60,13 @@ export class QueueCore implements Core {
   #putWaits = 0;
   #lent = new Deque<Lent>();
   #closed = false;
+  /**
+   * The standing get of this process's main thread at its own host (`req`, items still to come):
+   * while it lasts, a plain blocking `get` waits here (parked) for the items the host pushes
+   * rather than asking for each (one request per item would wake the host thread per item).
+   */
+  #stream: { req: number; left: number } | null = null;
+  #parked = new Deque<Parked>();
 
   constructor(channel: Channel, prim: number, maxsize: number) {
     this.#ch = channel;
@@ -60,7 +77,17 @@ export class QueueCore implements Core {
   onFrame(op: Op, _req: number, a: number, _b: number, _c: number, payload: Buffer): void {
     switch (op) {
       case Op.Deliver:
+        if (this.#stream !== null && _req === this.#stream.req && --this.#stream.left <= 0) this.#stream = null;
         this.#lent.push({ did: a, bytes: payload });
+        for (let w = this.#parked.shift(); w; w = this.#parked.shift()) {
+          const l = this.#lent.shift();
+          if (!l) {
+            this.#parked.unshift(w);
+            break;
+          }
+          if (this.#parked.length === 0) this.#ch.unretain();
+          this.#takeInto(l, w);
+        }
         // Lent items arrived while other gets of ours wait at the host (concurrent gets): answer
         // them here with these and withdraw them there.
         while (this.#waiting.length > 0 && this.#lent.length > 0) {
@@ -69,8 +96,15 @@ export class QueueCore implements Core {
           const answered = this.#ch.answer(this.#prim, req, { op: Op.Deliver, a: l.did, b: 0, c: 0, payload: l.bytes }, this.#giveBack);
           if (!answered) this.#lent.unshift(l);
         }
+        // The standing get is used up while gets still wait here: the first asks anew.
+        if (this.#stream === null && this.#parked.length > 0) {
+          const w = this.#parked.shift() as Parked;
+          if (this.#parked.length === 0) this.#ch.unretain();
+          this.#getRemote({}, true).then(w.resolve, w.reject);
+        }
         return;
       case Op.Recall: {
+        this.#flushAcks();
         if (this.#lent.length === 0) {
           this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([]));
           return;
@@ -85,6 +119,12 @@ export class QueueCore implements Core {
         this.#credit = 0;
         return;
     }
+  }
+
+  /** The host is gone: gets waiting here fail as the host's own would. */
+  fail(err: Error): void {
+    this.#stream = null;
+    for (let w = this.#parked.shift(); w; w = this.#parked.shift()) w.reject(err);
   }
 
   get closed(): boolean {
@@ -146,24 +186,35 @@ export class QueueCore implements Core {
     const lent = this.#lent.shift();
     if (lent) return this.#take(lent);
     if (this.#ch.gone) return Promise.reject(this.#ch.gone);
+    // A plain blocking get on this process's own host: wait for pushed items (standing get).
+    if (this.#ch.local && options.block !== false && options.timeout == null && options.signal === undefined) {
+      if (this.#stream !== null) {
+        // Waiting like a get at the host does: the process stays alive meanwhile.
+        if (this.#parked.length === 0) this.#ch.retain();
+        return new Promise((resolve, reject) => this.#parked.push({ resolve, reject }));
+      }
+      return this.#getRemote(options, true);
+    }
     return this.#getRemote(options);
   }
 
-  async #getRemote(options: QueueWaitOptions): Promise<unknown> {
+  async #getRemote(options: QueueWaitOptions, standing = false): Promise<unknown> {
     this.#flushAcks();
     const block = options.block ?? true;
     const timeout = block ? (options.timeout ?? -1) : 0;
-    const want = this.#ch.local ? 512 : 64;
+    const want = this.#ch.local ? STANDING_WANT : 64;
     let myReq = 0;
     let f: Frame;
     try {
-      f = await this.#ch.call(Op.Get, this.#prim, timeout, want, block ? 1 : 0, undefined, {
+      f = await this.#ch.call(Op.Get, this.#prim, timeout, want, (block ? 1 : 0) | (standing ? 2 : 0), undefined, {
         signal: options.signal,
         onAbort: 'drop',
         late: this.#giveBack,
         onReq: (req) => {
           myReq = req;
-          this.#waiting.push(req);
+          // The first item answers this call; the other `want - 1` come as pushed Delivers.
+          if (standing) this.#stream = { req, left: want - 1 };
+          else this.#waiting.push(req);
         },
       });
     } finally {
@@ -201,12 +252,46 @@ export class QueueCore implements Core {
     return this.#ch.flushed().then(() => value);
   }
 
+  /** `#take` for a parked get (local only): settles `w` with the value itself, no extra promise hops. */
+  #takeInto(l: Lent, w: Parked): void {
+    let value: unknown;
+    try {
+      value = decodeItem(l.bytes);
+    } catch (err) {
+      this.#ack(l.did);
+      w.reject(err as Error);
+      return;
+    }
+    if (value instanceof Promise) {
+      value.then(
+        (v) => {
+          this.#ack(l.did);
+          w.resolve(v);
+        },
+        (err) => {
+          this.#ack(l.did);
+          w.reject(err);
+        },
+      );
+      return;
+    }
+    this.#ack(l.did);
+    w.resolve(value);
+  }
+
   #ack(did: number): void {
     if (this.#ch.gone) return;
     if (this.#ch.local) {
-      // Acks to our own host thread go in bulk (nothing to lose if this process dies).
+      // Acks to our own host thread go in bulk (nothing to lose if this process dies): soon for
+      // a bounded queue (they free room for producers), in large batches for an unbounded one
+      // (they only let the host forget the item; `qsize` and the next request flush them).
       this.#acks.push(did);
-      if (this.#acks.length === 1) setImmediate(this.#flushAcks);
+      if (this.#acks.length >= ACK_BATCH) this.#flushAcks();
+      else if (!this.#ackScheduled) {
+        this.#ackScheduled = true;
+        if (this.maxsize > 0) setImmediate(this.#scheduledAcks);
+        else setTimeout(this.#scheduledAcks, 5).unref();
+      }
       return;
     }
     const p = Buffer.allocUnsafe(4);
@@ -223,6 +308,11 @@ export class QueueCore implements Core {
   };
 
   #acks: number[] = [];
+  #ackScheduled = false;
+  #scheduledAcks = () => {
+    this.#ackScheduled = false;
+    this.#flushAcks();
+  };
   #flushAcks = () => {
     if (this.#acks.length === 0 || this.#ch.gone) return;
     const ids = this.#acks;

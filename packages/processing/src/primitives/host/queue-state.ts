@@ -20,6 +20,8 @@
  * Prefetch: a Get may take up to `want` items (the extras are LENT too); when another consumer
  * waits on an empty queue, the host recalls lent extras.
  */
+
+import { microtask } from '../microtask.js';
 import { Deque, idsPayload, Op, readIds } from '../protocol.js';
 import { arm, type Conn, fail, type PrimState, reply } from './conn.js';
 
@@ -28,6 +30,11 @@ interface Getter {
   req: number;
   want: number;
   timer?: NodeJS.Timeout;
+  /**
+   * A standing Get (`c & 2`): after each delivery it goes back to the end of the getters' line
+   * with the rest of its `want`, so the consumer gets items as they arrive without asking again.
+   */
+  standing: boolean;
 }
 
 interface Putter {
@@ -115,15 +122,18 @@ export class QueueState implements PrimState {
       }
       case Op.Get: {
         this.#consumers.add(conn);
+        // Standing only for a blocking get without timeout (the client waits for its items).
+        const standing = (c & 2) !== 0 && (c & 1) !== 0 && a < 0;
         if (this.#items.length > 0) {
-          this.#deliver(conn, req, b);
+          const n = this.#deliver(conn, req, b);
+          if (standing && b > n) this.#getters.push({ conn, req, want: b - n, standing });
           return;
         }
-        if (c === 0 || a === 0) {
+        if ((c & 1) === 0 || a === 0) {
           if (!conn.closed) conn.send(Op.EmptyReply, this.#id, req, 0, 0, 0);
           return;
         }
-        const g: Getter = { conn, req, want: b };
+        const g: Getter = { conn, req, want: b, standing };
         g.timer = arm(a, () => {
           this.#getters.removeWhere((x) => x === g);
           if (!conn.closed) conn.send(Op.EmptyReply, this.#id, req, 0, 0, 0);
@@ -213,7 +223,7 @@ export class QueueState implements PrimState {
   #serveSoon(): void {
     if (this.#serveScheduled) return;
     this.#serveScheduled = true;
-    queueMicrotask(() => {
+    microtask(() => {
       this.#serveScheduled = false;
       this.#serveGetters();
     });
@@ -254,7 +264,8 @@ export class QueueState implements PrimState {
     }
   }
 
-  #deliver(conn: Conn, req: number, want: number): void {
+  /** Lends `conn` up to `want` items for `req` (at least one); returns how many. */
+  #deliver(conn: Conn, req: number, want: number): number {
     let lent = this.#lent.get(conn);
     if (!lent) {
       lent = new Map();
@@ -265,7 +276,8 @@ export class QueueState implements PrimState {
       const share = Math.floor((this.#items.length - 1) / Math.max(1, this.#consumers.size));
       n += Math.max(0, Math.min(want - 1, share));
     }
-    for (let i = 0; i < n && this.#items.length > 0; i++) {
+    let sent = 0;
+    for (; sent < n && this.#items.length > 0; sent++) {
       const item = this.#items.shift() as Buffer;
       const did = this.#nextDid++;
       if (this.#nextDid > 0xfffffff0) this.#nextDid = 1;
@@ -273,6 +285,7 @@ export class QueueState implements PrimState {
       this.#lentCount++;
       conn.send(Op.Deliver, this.#id, req, did, 0, 0, item);
     }
+    return sent;
   }
 
   #takeBack(conn: Conn, dids: number[]): void {
@@ -294,7 +307,11 @@ export class QueueState implements PrimState {
       const g = this.#getters.shift() as Getter;
       clearTimeout(g.timer);
       if (g.conn.closed) continue;
-      this.#deliver(g.conn, g.req, g.want);
+      const n = this.#deliver(g.conn, g.req, g.want);
+      if (g.standing && g.want > n) {
+        g.want -= n;
+        this.#getters.push(g);
+      }
     }
   }
 

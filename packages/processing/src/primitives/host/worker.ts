@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { CHALLENGE, PROOF, proof, verify } from '../auth.js';
+import { microtask } from '../microtask.js';
 import { FrameParser, FrameWriter, type Op } from '../protocol.js';
+import { RingReader, RingWriter } from '../ring.js';
 import type { Conn } from './conn.js';
 import { Engine } from './engine.js';
 
@@ -16,9 +18,13 @@ interface HostData {
   authkey: Uint8Array;
   port: MessagePort;
   ready: Int32Array;
+  /** Rings shared with the main thread (`ring.ts`): frames from it, frames to it. */
+  toHost: SharedArrayBuffer;
+  fromHost: SharedArrayBuffer;
 }
 
-const { address, authkey, port, ready } = workerData as HostData;
+const { address, authkey, port, ready, toHost, fromHost } = workerData as HostData;
+const toMain = new RingWriter(fromHost, port);
 const engine = new Engine();
 let nextConn = 1;
 
@@ -34,7 +40,7 @@ abstract class BaseConn implements Conn {
     this.writer.frame(op, prim, req, a, b, c, payload);
     if (!this.#scheduled) {
       this.#scheduled = true;
-      queueMicrotask(() => {
+      microtask(() => {
         this.#scheduled = false;
         if (!this.closed && this.writer.length > 0) this.flush();
       });
@@ -48,8 +54,7 @@ class PortConn extends BaseConn {
   readonly local = true;
 
   protected flush(): void {
-    const u8 = new Uint8Array(this.writer.take());
-    port.postMessage(u8, [u8.buffer]);
+    toMain.write(this.writer.take());
   }
 }
 
@@ -71,10 +76,11 @@ class SocketConn extends BaseConn {
 
 const local = new PortConn();
 const localParser = new FrameParser((op, prim, req, a, b, c, payload) => engine.frame(local, op, prim, req, a, b, c, payload));
-port.on('message', (u8: Uint8Array) => {
-  localParser.push(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
+const fromMain = new RingReader(toHost, port, (buf) => localParser.push(buf));
+port.on('close', () => {
+  fromMain.stop();
+  engine.drop(local);
 });
-port.on('close', () => engine.drop(local));
 
 function serve(socket: net.Socket): void {
   socket.setNoDelay?.(true);

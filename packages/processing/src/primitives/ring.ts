@@ -1,0 +1,154 @@
+/**
+ * The link between the hosting process's main thread and its host thread: one byte ring per
+ * direction in a SharedArrayBuffer, with the MessagePort as the overflow lane.
+ *
+ * Why not `postMessage` per batch: with a consumer faster than its producers, every item is one
+ * batch, and a `postMessage` costs both threads several µs (structured clone, a MessageEvent,
+ * a wake-up), the largest part of the host's per-item cost. The ring costs a copy, and wakes the
+ * reader only when it sleeps: while the reader is busy, whatever is written meanwhile waits in
+ * the ring and is read in one go (batching under load comes for free).
+ *
+ * Single writer, single reader. Header (Int32): write position, read position (free-running
+ * u32 byte counts), `waiting` (the reader sleeps in `Atomics.waitAsync` on `seq`), `seq`
+ * (bumped after every write), `posted`/`handled` (overflow messages sent / processed).
+ * Ordering: bytes that do not fit go by `postMessage`, and the writer uses the ring again only
+ * once the reader has handled every posted message (the reader drains the ring before each
+ * message), so the reader always sees bytes in the order they were written.
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+const W = 0;
+const R = 1;
+const WAITING = 2;
+const SEQ = 3;
+const POSTED = 4;
+const HANDLED = 5;
+const HEADER_BYTES = 64;
+
+/** `Atomics.waitAsync` (ES2024; Node 20 has it, the es2023 lib does not declare it). */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<unknown> | string };
+}).waitAsync;
+
+/** Data bytes per direction (a power of two, so positions wrap with the u32 counters). */
+export const RING_BYTES = 1 << 20;
+
+/** One direction's shared memory. */
+export function ringBuffer(bytes = RING_BYTES): SharedArrayBuffer {
+  if (bytes <= 0 || (bytes & (bytes - 1)) !== 0) throw new RangeError('ring size must be a power of two');
+  return new SharedArrayBuffer(HEADER_BYTES + bytes);
+}
+
+/** The writing end of a ring (one thread). */
+export class RingWriter {
+  readonly #h: Int32Array;
+  readonly #data: Uint8Array;
+  readonly #mask: number;
+  readonly #port: MessagePort;
+  #posted = 0;
+
+  constructor(sab: SharedArrayBuffer, port: MessagePort) {
+    this.#h = new Int32Array(sab, 0, HEADER_BYTES / 4);
+    this.#data = new Uint8Array(sab, HEADER_BYTES);
+    this.#mask = this.#data.length - 1;
+    this.#port = port;
+  }
+
+  /** Hands `buf` to the reader (copied: the caller may reuse it at once). */
+  write(buf: Uint8Array): void {
+    const h = this.#h;
+    const n = buf.byteLength;
+    if (n === 0) return;
+    const w = h[W] >>> 0;
+    const used = (w - (Atomics.load(h, R) >>> 0)) >>> 0;
+    if (this.#posted !== Atomics.load(h, HANDLED) || n > this.#data.length - used) {
+      // Full (or messages still unread): the port keeps the order behind what the ring holds.
+      this.#posted++;
+      Atomics.store(h, POSTED, this.#posted);
+      const u8 = new Uint8Array(buf);
+      this.#port.postMessage(u8, [u8.buffer]);
+      return;
+    }
+    const at = w & this.#mask;
+    const first = Math.min(n, this.#data.length - at);
+    this.#data.set(first === n ? buf : buf.subarray(0, first), at);
+    if (first < n) this.#data.set(buf.subarray(first), 0);
+    Atomics.store(h, W, (w + n) | 0);
+    Atomics.add(h, SEQ, 1);
+    if (Atomics.load(h, WAITING) === 1) Atomics.notify(h, SEQ);
+  }
+}
+
+/**
+ * The reading end: calls `onBytes` with each run of bytes, in order, from the ring and the
+ * overflow messages. Runs until `stop()`; it does not keep the event loop alive by itself.
+ */
+export class RingReader {
+  readonly #h: Int32Array;
+  readonly #data: Uint8Array;
+  readonly #mask: number;
+  readonly #onBytes: (buf: Buffer) => void;
+  #stopped = false;
+  #handled = 0;
+
+  constructor(sab: SharedArrayBuffer, port: MessagePort, onBytes: (buf: Buffer) => void) {
+    this.#h = new Int32Array(sab, 0, HEADER_BYTES / 4);
+    this.#data = new Uint8Array(sab, HEADER_BYTES);
+    this.#mask = this.#data.length - 1;
+    this.#onBytes = onBytes;
+    port.on('message', (u8: Uint8Array) => {
+      if (this.#stopped) return;
+      this.#drain();
+      Atomics.store(this.#h, HANDLED, ++this.#handled);
+      this.#onBytes(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
+    });
+    void this.#loop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    Atomics.notify(this.#h, SEQ);
+  }
+
+  /** Reads everything the ring holds now; false when it was empty. */
+  #drain(): boolean {
+    const h = this.#h;
+    const r = h[R] >>> 0;
+    const n = ((Atomics.load(h, W) >>> 0) - r) >>> 0;
+    if (n === 0) return false;
+    const out = Buffer.allocUnsafe(n);
+    const at = r & this.#mask;
+    const first = Math.min(n, this.#data.length - at);
+    out.set(this.#data.subarray(at, at + first), 0);
+    if (first < n) out.set(this.#data.subarray(0, n - first), first);
+    Atomics.store(h, R, (r + n) | 0);
+    try {
+      this.#onBytes(out);
+    } catch (err) {
+      // A malformed frame is a bug: surface it as the port's listener would, and stop reading.
+      this.#stopped = true;
+      process.nextTick(() => {
+        throw err;
+      });
+    }
+    return true;
+  }
+
+  async #loop(): Promise<void> {
+    const h = this.#h;
+    while (!this.#stopped) {
+      this.#drain();
+      Atomics.store(h, WAITING, 1);
+      const seq = Atomics.load(h, SEQ);
+      if (Atomics.load(h, W) !== h[R]) {
+        // Written meanwhile: yield to the event loop (sockets, timers) before reading on.
+        Atomics.store(h, WAITING, 0);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      const res = waitAsync(h, SEQ, seq);
+      if (res.async) await res.value;
+      Atomics.store(h, WAITING, 0);
+    }
+  }
+}

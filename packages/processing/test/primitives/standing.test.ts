@@ -1,0 +1,50 @@
+/**
+ * The hosting process's own plain blocking gets wait on one standing get at the host (items are
+ * pushed as they arrive, no request per item): order, exactly once, the standing get renewed
+ * after its budget, and no starvation of a consumer in another process.
+ */
+import { Process, Queue } from '@proc/processing';
+import { expect, it } from 'vitest';
+
+const fixture = new URL('./standing-fixture.ts', import.meta.url).href;
+const { getSome, putEach } = await import(fixture);
+
+it('gets waiting together in the hosting process get one item each, in order', async () => {
+  const q = new Queue<number>();
+  const waiting = Array.from({ length: 5 }, () => q.get());
+  for (let i = 0; i < 5; i++) await q.put(i);
+  expect(await Promise.all(waiting)).toEqual([0, 1, 2, 3, 4]);
+  await q.close();
+});
+
+it("a child's items reach concurrent waiting gets exactly once, in order, past the standing get's budget", async () => {
+  const q = new Queue<number>();
+  const n = 2000;
+  const p = new Process({ target: putEach, module: fixture, args: [q, n] });
+  await p.start();
+  const got: number[] = [];
+  while (got.length < n) {
+    const batch = await Promise.all(Array.from({ length: Math.min(7, n - got.length) }, () => q.get()));
+    got.push(...batch);
+  }
+  await p.join();
+  expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+  await expect(q.get({ block: false })).rejects.toMatchObject({ code: 'PROC_ERR_EMPTY' });
+}, 60_000);
+
+it("a consumer in another process is not starved by the host process's waiting gets", async () => {
+  const q = new Queue<number>();
+  const out = new Queue<unknown>();
+  const each = 50;
+  const p = new Process({ target: getSome, module: fixture, args: [q, each, out] });
+  await p.start();
+  expect(await out.get()).toBe('waiting');
+  const mine: Promise<number>[] = Array.from({ length: each }, () => q.get());
+  // The child's first get may still be on its way: both consumers compete for every item.
+  for (let i = 0; i < 2 * each; i++) await q.put(i);
+  const theirs = (await out.get()) as number[];
+  const ours = await Promise.all(mine);
+  await p.join();
+  expect(theirs).toHaveLength(each);
+  expect([...ours, ...theirs].sort((a, b) => a - b)).toEqual(Array.from({ length: 2 * each }, (_, i) => i));
+}, 60_000);
