@@ -1,5 +1,5 @@
 import { dummy } from '../api.ts';
-import { calibratedTrials } from '../harness/trial.ts';
+import { freshTrials } from '../harness/trial.ts';
 import { dictGetFromChild, dictGetFromMain } from './dict-get.ts';
 import { childToParent } from './queue.ts';
 import type { Measure } from './support.ts';
@@ -9,7 +9,7 @@ import type { Measure } from './support.ts';
 /** A dummy Queue from a worker thread to the main thread. */
 export const queue_thread_items_per_s: Measure = async (ctx) => {
   const { Process, Queue } = await dummy('Process', 'Queue');
-  return calibratedTrials(ctx, 2000, (n) => childToParent(Process, Queue, n));
+  return freshTrials(ctx, () => childToParent(ctx, Process, Queue));
 };
 
 export const dummy_dict_get_main_per_s: Measure = dictGetFromMain(() => dummy('Manager'));

@@ -1,33 +1,37 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { calibratedTrials, freshTrials, now, runTrials, warmTimedLoop } from '../harness/trial.ts';
+import { freshTrials, itemSeconds, now, runTrials, timedLoop } from '../harness/trial.ts';
 import { queuePut } from '../targets/targets.mjs';
 import { dictGetFromChild, dictGetFromMain } from './dict-get.ts';
+import { timeFromGo } from './queue.ts';
 import { joinOk, type Measure, TARGETS } from './support.ts';
 
 export const dict_get_parent_per_s: Measure = dictGetFromMain(() => processing('Manager'));
 export const dict_get_child_per_s: Measure = dictGetFromChild(() => processing('Manager', 'Process'));
 
+/**
+ * Gets 1,000 in flight: a throughput figure, so one manager serves every trial (core placement
+ * swings single round trips, not pipelined batches); the untimed first trial warms both sides.
+ */
 export const dict_get_pipelined_per_s: Measure = async (ctx) => {
   const { Manager } = await processing('Manager');
   const inFlight = 1000;
-  const trial = () =>
-    withCleanup(async (c) => {
-      const m = await Manager();
-      c.add('manager.shutdown()', () => m.shutdown());
-      const d = await m.dict();
-      await d.set('x', 1);
-      const batch = () => Promise.all(Array.from({ length: inFlight }, () => d.get('x')));
-      await batch();
-      return warmTimedLoop(
-        ctx,
+  return withCleanup(async (c) => {
+    const m = await Manager();
+    c.add('manager.shutdown()', () => m.shutdown());
+    const d = await m.dict();
+    await d.set('x', 1);
+    const batch = () => Promise.all(Array.from({ length: inFlight }, () => d.get('x')));
+    const trial = () =>
+      timedLoop(
+        ctx.dur,
         async (k) => {
           for (let i = 0; i < k; i += inFlight) await batch();
         },
         inFlight,
       );
-    });
-  return freshTrials(ctx, trial);
+    return runTrials(ctx, trial, () => timedLoop(ctx.warm, () => batch().then(() => {}), inFlight));
+  });
 };
 
 export const manager_queue_items_per_s: Measure = async (ctx) =>
@@ -35,23 +39,17 @@ export const manager_queue_items_per_s: Measure = async (ctx) =>
     const { Manager, Process } = await processing('Manager', 'Process');
     const m = await Manager();
     c.add('manager.shutdown()', () => m.shutdown());
-    const run = async (n: number) => {
+    const trial = async () => {
       const q = await m.Queue();
-      const p = new Process({ target: queuePut, module: TARGETS, args: [q, n] });
+      const p = new Process({ target: queuePut, module: TARGETS, args: [q, itemSeconds(ctx), ctx.itemWarm] });
       await p.start();
       try {
-        await q.get();
-        const t0 = now();
-        let got = 1;
-        while ((await q.get()) !== null) got++;
-        const s = (now() - t0) / 1000;
-        await joinOk(p);
-        return (got - 1) / s;
+        return await timeFromGo(q, () => joinOk(p));
       } finally {
         if (p.exitCode === null) p.kill();
       }
     };
-    return calibratedTrials(ctx, 500, run);
+    return freshTrials(ctx, trial);
   });
 
 export const manager_start_ms: Measure = async (ctx) => {

@@ -17,7 +17,7 @@ export interface Outcomes {
 }
 
 /** Each figure's own measurement, then those of its peers not yet planned, figure by figure. */
-export function planSteps(figures: readonly FigureSpec[], withPython: boolean): Step[] {
+export function planSteps(figures: readonly FigureSpec[], withPython: boolean, withNode = true): Step[] {
   const steps: Step[] = [];
   const seen = new Set<string>();
   const peer = (kind: 'python' | 'piscina' | 'node', key: string | undefined) => {
@@ -29,7 +29,7 @@ export function planSteps(figures: readonly FigureSpec[], withPython: boolean): 
     steps.push({ kind: 'proc', name: f.name });
     if (withPython) peer('python', f.python);
     peer('piscina', f.piscina);
-    peer('node', f.node);
+    if (withNode) peer('node', f.node);
   }
   return steps;
 }

@@ -17,6 +17,8 @@ export interface TrialContext {
    * its hot path is compiled, and the clock starts only after a tenth of the items.
    */
   minItemSeconds: number;
+  /** Seconds a producer of items runs before the clock starts (see `itemSeconds`). */
+  itemWarm: number;
   /** Task counts for the pool figures. */
   poolTasks: number;
   piscinaTasks: number;
@@ -28,8 +30,8 @@ export interface TrialContext {
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.25, warm: 0.3, minItemSeconds: 0.4, poolTasks: 5_000, piscinaTasks: 10_000, startReps: 3, sparePauseMs: 200 }
-    : { quick, trials: 5, dur: 0.4, warm: 0.5, minItemSeconds: 0.6, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
+    ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.25, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3, sparePauseMs: 150 }
+    : { quick, trials: 5, dur: 0.4, warm: 1, minItemSeconds: 0.6, itemWarm: 0.5, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */
@@ -94,16 +96,30 @@ export function timedLoopSync(seconds: number, body: (k: number) => void, k = 10
 }
 
 /**
- * For figures that move n items per run (a producer sends n, the consumer times them): a
- * warm-up run with `n0` items estimates the rate, then every trial moves as many items as fill
- * about `ctx.dur` seconds. `run(n)` returns items per second.
+ * For figures that move n items per run (a producer sends n, the consumer times them): warm-up
+ * runs estimate the rate, then every trial moves as many items as fill about `ctx.dur` seconds
+ * (at least `ctx.minItemSeconds`). `run(n)` returns items per second. A short first run measures
+ * a cold producer (V8 compiles its hot path late) and would size the trials too short to leave
+ * the cold range, so the warm-up run grows until it lasts a fifth of a trial.
  */
 export async function calibratedTrials(ctx: TrialContext, n0: number, run: (n: number) => Promise<number>): Promise<Measured> {
-  const rate = await run(n0);
-  const n = Math.max(n0, Math.min(5_000_000, Math.round(rate * Math.max(ctx.dur, ctx.minItemSeconds))));
+  const cap = 5_000_000;
+  const seconds = Math.max(ctx.dur, ctx.minItemSeconds);
+  let n = n0;
+  let rate = await run(n);
+  while (n / rate < seconds / 5 && n < cap) {
+    n = Math.min(cap, n * 4);
+    rate = await run(n);
+  }
+  n = Math.max(n, Math.min(cap, Math.round(rate * seconds)));
   const trials: number[] = [];
   for (let i = 0; i < ctx.trials; i++) trials.push(await run(n));
   return { trials, note: `${n} items per trial` };
+}
+
+/** How long a trial of a figure that moves items runs its clock. */
+export function itemSeconds(ctx: TrialContext): number {
+  return Math.max(ctx.dur, ctx.minItemSeconds);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

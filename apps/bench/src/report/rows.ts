@@ -45,6 +45,8 @@ export interface RowContext {
   skipped: (name: string) => string | undefined;
   /** Why there is no Python figure at all, when that is so. */
   pythonMissing?: string;
+  /** Why the bare-Node peers were not measured, when they were not. */
+  nodeSkipped?: string;
 }
 
 export function buildRow(spec: FigureSpec, o: Outcomes, rc: RowContext): FigureRow {
@@ -60,7 +62,7 @@ export function buildRow(spec: FigureSpec, o: Outcomes, rc: RowContext): FigureR
   const peerErrors: FigureRow['peerErrors'] = {};
   if (spec.python && peers.python === null) peerErrors.python = rc.pythonMissing ?? py?.error ?? 'not measured';
   if (spec.piscina && peers.piscina === null) peerErrors.piscina = pi?.error ?? 'not measured';
-  if (spec.node && peers.node === null) peerErrors.node = nd?.error ?? 'not measured';
+  if (spec.node && peers.node === null) peerErrors.node = nd?.error ?? rc.nodeSkipped ?? 'not measured';
   const against = (peer: number | null) => ratio(value, peer, spec.higherIsBetter);
   const row: FigureRow = { ...base, value, python: peers.python, ratio: against(peers.python), peers };
   if (value !== null) row.ratios = { python: against(peers.python), piscina: against(peers.piscina), node: against(peers.node) };

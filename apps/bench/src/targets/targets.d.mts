@@ -1,6 +1,6 @@
 export declare function noop(): void;
-export declare function queuePut(q: unknown, n: number): Promise<void>;
-export declare function queuePutBytes(q: unknown, n: number, size: number): Promise<void>;
+export declare function queuePut(q: unknown, seconds: number, warmSeconds: number): Promise<void>;
+export declare function queuePutBytes(q: unknown, seconds: number, size: number, warmSeconds: number): Promise<void>;
 export declare function pipeSender(conn: unknown, n: number): Promise<void>;
 export declare function pipeEcho(conn: unknown): Promise<void>;
 export declare function clientSender(address: unknown, keyHex: string, n: number, size: number): Promise<void>;

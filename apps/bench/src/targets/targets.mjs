@@ -12,15 +12,34 @@ const WINDOW = 256;
 
 export function noop() {}
 
-export async function queuePut(q, n) {
-  for (let i = 0; i < n; i++) await q.put(i & 0xff);
+/** What a producer puts between its warm-up items and the n it is timed on. */
+const GO = 'go';
+
+/** Puts `item(i)`, 64 at a time, until `ms` milliseconds from now. */
+async function putFor(q, ms, item) {
+  const end = performance.now() + ms;
+  for (let i = 0; performance.now() < end; ) for (let k = 0; k < 64; k++, i++) await q.put(item(i));
+}
+
+/**
+ * Puts items for `warmSeconds` (V8 compiles the hot path of a fresh process late; the consumer
+ * warms up too), then GO, then items for `seconds`, then null. The consumer times GO to null,
+ * so the figure is the end-to-end rate, backlog drained included, with no calibration run.
+ */
+async function produce(q, seconds, warmSeconds, item) {
+  await putFor(q, warmSeconds * 1000, item);
+  await q.put(GO);
+  await putFor(q, seconds * 1000, item);
   await q.put(null);
 }
 
-export async function queuePutBytes(q, n, size) {
+export function queuePut(q, seconds, warmSeconds) {
+  return produce(q, seconds, warmSeconds, (i) => i & 0xff);
+}
+
+export function queuePutBytes(q, seconds, size, warmSeconds) {
   const payload = new Uint8Array(size).fill(1);
-  for (let i = 0; i < n; i++) await q.put(payload);
-  await q.put(null);
+  return produce(q, seconds, warmSeconds, () => payload);
 }
 
 export async function pipeSender(conn, n) {
