@@ -31,7 +31,7 @@ export interface TrialContext {
 export function trialContext(quick: boolean): TrialContext {
   return quick
     ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.25, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3, sparePauseMs: 150 }
-    : { quick, trials: 5, dur: 0.4, warm: 1, minItemSeconds: 0.6, itemWarm: 0.5, poolTasks: 10_000, piscinaTasks: 100_000, startReps: 5, sparePauseMs: 300 };
+    : { quick, trials: 5, dur: 0.25, warm: 0.5, minItemSeconds: 0.4, itemWarm: 0.4, poolTasks: 10_000, piscinaTasks: 30_000, startReps: 5, sparePauseMs: 150 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */

