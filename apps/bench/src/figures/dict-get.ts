@@ -1,6 +1,6 @@
 import type { ManagerLike, ProcessClass } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { freshTrials, warmTimedLoop } from '../harness/trial.ts';
+import { freshTrials, type TrialContext, warmTimedLoop } from '../harness/trial.ts';
 import { dictGetLoop } from '../targets/targets.mjs';
 import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from './support.ts';
 
@@ -8,8 +8,16 @@ import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from '.
 // Manager (a server process) or `@proc/dummy`'s (served inside this process). Every trial starts
 // a fresh manager: round trips swing 2-3x with which cores the two sides land on.
 
+/**
+ * `warmScale` stretches the warm-up: a process manager's call path runs more JavaScript per
+ * round trip on both sides than a pipe's echo, and V8 compiles it later (measured here, the
+ * gets of a fresh pair were still at half speed after 0.5 s of warm-up, steady after 1 s), so
+ * its figures pass 2. A dummy manager makes millions of calls a second and is warm at once.
+ */
+const scaled = (ctx: TrialContext, warmScale: number): TrialContext => ({ ...ctx, warm: warmScale * ctx.warm });
+
 /** `await d.get('x')` one at a time from the thread that made the manager. */
-export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<ManagerLike> }>): Measure {
+export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<ManagerLike> }>, warmScale = 1): Measure {
   return async (ctx) => {
     const { Manager } = await load();
     const trial = () =>
@@ -18,7 +26,7 @@ export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<Man
         c.add('manager.shutdown()', () => m.shutdown());
         const d = await m.dict();
         await d.set('x', 1);
-        return warmTimedLoop(ctx, async (k) => {
+        return warmTimedLoop(scaled(ctx, warmScale), async (k) => {
           for (let i = 0; i < k; i++) await d.get('x');
         });
       });
@@ -27,7 +35,7 @@ export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<Man
 }
 
 /** The same get from a backend's `Process` (a child process, or a worker thread for dummy). */
-export function dictGetFromChild(load: () => Promise<{ Manager: () => Promise<ManagerLike>; Process: ProcessClass }>): Measure {
+export function dictGetFromChild(load: () => Promise<{ Manager: () => Promise<ManagerLike>; Process: ProcessClass }>, warmScale = 1): Measure {
   return async (ctx) => {
     const { Manager, Process } = await load();
     const trial = () =>
@@ -37,7 +45,7 @@ export function dictGetFromChild(load: () => Promise<{ Manager: () => Promise<Ma
         c.add('manager.shutdown()', () => m.shutdown());
         const d = await m.dict();
         await d.set('x', 1);
-        const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, ctx.warm, file] });
+        const p = new Process({ target: dictGetLoop, module: TARGETS, args: [d, ctx.dur, scaled(ctx, warmScale).warm, file] });
         await p.start();
         stopLater(c, p);
         await joinOk(p);

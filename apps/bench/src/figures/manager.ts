@@ -6,8 +6,8 @@ import { dictGetFromChild, dictGetFromMain } from './dict-get.ts';
 import { timeFromGo } from './queue.ts';
 import { joinOk, type Measure, TARGETS } from './support.ts';
 
-export const dict_get_parent_per_s: Measure = dictGetFromMain(() => processing('Manager'));
-export const dict_get_child_per_s: Measure = dictGetFromChild(() => processing('Manager', 'Process'));
+export const dict_get_parent_per_s: Measure = dictGetFromMain(() => processing('Manager'), 2);
+export const dict_get_child_per_s: Measure = dictGetFromChild(() => processing('Manager', 'Process'), 2);
 
 /**
  * Gets 1,000 in flight: a throughput figure, so one manager serves every trial (core placement
