@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getContext, setForkserverSpares } from '@proc/core';
 // Internal: "with a spare ready" means waiting for the spare's own report, not a guessed pause.
-import { sparesReady } from '../dist/process/forkserver.js';
+import { sparesReady } from '../dist/index.js';
 import { noop } from './noop-target.mjs';
 import { rss } from './rss-target.mjs';
 

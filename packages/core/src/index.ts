@@ -4,7 +4,7 @@ export { activeChildren, cpuCount, currentProcess, type ProcessInfo, parentProce
 export { type ChildLike, isMainProcess } from './identity/state.js';
 export { type BaseContext, getAllStartMethods, getContext, getStartMethod, setStartMethod } from './process/context.js';
 export { childExecArgv, resolveTsx } from './process/exec-argv.js';
-export { setForkserverSpares } from './process/forkserver.js';
+export { setForkserverSpares, sparesReady } from './process/forkserver.js';
 export type { StdioOption } from './process/launch.js';
 export { Process, type ProcessEvents, type ProcessOptions } from './process/process.js';
 export type { StartMethod } from './process/start-method.js';

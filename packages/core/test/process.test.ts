@@ -13,6 +13,7 @@ import {
   SerializationError,
   StateError,
   setForkserverSpares,
+  sparesReady,
   TargetNotFoundError,
 } from '@proc/core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -257,8 +258,6 @@ describe('Process', () => {
 describe('forkserver spares', () => {
   it('replaces a taken spare after its child ended, and the next start runs on that spare', async () => {
     setForkserverSpares(1);
-    // Internal: the same pool the package uses (it lives on globalThis).
-    const { sparesReady } = await import('../dist/process/forkserver.js');
     const ctx = getContext('forkserver');
     const { hello } = await import(compiledUrl);
     const p = new ctx.Process({ target: hello, args: ['a'], module: compiledUrl, stdio: 'pipe' });

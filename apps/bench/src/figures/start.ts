@@ -1,6 +1,7 @@
+import { sparesReady } from '@proc/core';
 import type { ProcessClass } from '../api.ts';
 import { processing } from '../api.ts';
-import { median, now, runTrials, sleep } from '../harness/trial.ts';
+import { median, now, runTrials } from '../harness/trial.ts';
 import { noop } from '../targets/targets.mjs';
 import { joinOk, type Measure, TARGETS } from './support.ts';
 
@@ -14,7 +15,8 @@ async function startJoin(Process: ProcessClass): Promise<number> {
 
 /**
  * Start+join of a trivial compiled target; each trial is the median of `ctx.startReps` starts.
- * `sparePause` lets a forkserver get its next spare ready, so that figure is "with a spare ready".
+ * `sparePause` waits until the forkserver's next spare has booted, so that figure is "with a
+ * spare ready".
  */
 function startFigure(method: string, sparePause = false): Measure {
   return async (ctx) => {
@@ -23,7 +25,7 @@ function startFigure(method: string, sparePause = false): Measure {
     const trial = async () => {
       const lat: number[] = [];
       for (let i = 0; i < ctx.startReps; i++) {
-        if (sparePause) await sleep(ctx.sparePauseMs);
+        if (sparePause) await sparesReady();
         lat.push(await startJoin(Process));
       }
       return median(lat);

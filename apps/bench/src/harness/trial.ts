@@ -24,14 +24,12 @@ export interface TrialContext {
   piscinaTasks: number;
   /** Start+join repetitions per start-figure trial. */
   startReps: number;
-  /** Pause before each forkserver start, so a spare is ready. */
-  sparePauseMs: number;
 }
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.25, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3, sparePauseMs: 150 }
-    : { quick, trials: 5, dur: 0.25, warm: 0.5, minItemSeconds: 0.4, itemWarm: 0.4, poolTasks: 10_000, piscinaTasks: 30_000, startReps: 5, sparePauseMs: 150 };
+    ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.25, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3 }
+    : { quick, trials: 5, dur: 0.25, warm: 0.5, minItemSeconds: 0.4, itemWarm: 0.4, poolTasks: 10_000, piscinaTasks: 30_000, startReps: 5 };
 }
 
 /** What a measurement hands back: every trial's value (the report takes the median). */
