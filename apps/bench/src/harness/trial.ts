@@ -14,7 +14,8 @@ export interface TrialContext {
   warm: number;
   /**
    * Least seconds per trial of a figure that moves items: a fresh producer needs a while before
-   * its hot path is compiled, and the clock starts only after a tenth of the items.
+   * its hot path is compiled, so its clock starts late (after a tenth of the items, or after a
+   * queue producer's warm-up marker).
    */
   minItemSeconds: number;
   /** Seconds a producer of items runs before the clock starts (see `itemSeconds`). */
