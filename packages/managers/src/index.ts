@@ -3,7 +3,7 @@
  * `multiprocessing.managers`).
  */
 
-export { ownerScope } from './client/owner.js';
+export { currentOwner, ownerScope } from './client/owner.js';
 export * from './errors.js';
 export { BaseManager, type ManagerOptions } from './manager/base-manager.js';
 export type { RegisterOptions } from './manager/registration.js';

@@ -3,9 +3,10 @@
  * connection, so the connection alone cannot tell two async tasks apart: the proxy sends an owner
  * token with each lock call, and the server keys ownership by connection + token.
  *
- * The token is the async context's owner id (AsyncLocalStorage), the same state as
- * `@proc/processing`'s `ownerScope` (shared through a global symbol), so one `ownerScope` makes a
- * task a distinct owner of both packages' locks. The first lock call made in a context without an
+ * The token is the async context's owner id (AsyncLocalStorage). This module is the one owner
+ * implementation: `@proc/processing`'s primitives and `@proc/dummy`'s locks use it too, so one
+ * `ownerScope` makes a task a distinct owner of every package's locks. The state lives under a
+ * global symbol so that two loaded copies of this package (built and source) still share it. The first lock call made in a context without an
  * owner gives that context one (`enterWith`), so a plain sequential program is a single owner.
  *
  * Caveat: tasks started synchronously from one frame (`Promise.all([a(), b()])`) share that
@@ -22,7 +23,7 @@ interface OwnerState {
   next: number;
 }
 
-// The same key as @proc/processing's primitives: one owner id space per process.
+// One owner id space per process (per thread: a worker has its own globalThis).
 const key = Symbol.for('proc.primitives.owner');
 const g = globalThis as { [key]?: OwnerState };
 
@@ -49,8 +50,9 @@ export function currentOwner(): number {
 }
 
 /**
- * Runs `fn` as a new owner: manager Lock/RLock/Condition ownership inside it (and in everything
- * it awaits or starts) is its own, distinct from the caller's and from other scopes'.
+ * Runs `fn` as a new owner: Lock/RLock/Condition ownership inside it (manager proxies, processing
+ * and dummy primitives alike, and in everything it awaits or starts) is its own, distinct from
+ * the caller's and from other scopes'.
  */
 export function ownerScope<T>(fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('ownerScope(fn): fn must be a function');
