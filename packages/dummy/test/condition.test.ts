@@ -1,23 +1,9 @@
-import { Condition, Lock, ownerScope, Process, Queue } from '@proc/dummy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { Condition, Lock, ownerScope, Queue } from '@proc/dummy';
+import { describe, expect, it } from 'vitest';
 import * as targets from './fixtures/targets.js';
-import { targetsUrl } from './helpers.js';
+import { threadStarter } from './helpers.js';
 
-const module = targetsUrl;
-const started: Process[] = [];
-afterEach(async () => {
-  for (const p of started.splice(0)) {
-    if (p.exitCode === null) p.terminate();
-    await p.join();
-  }
-});
-
-async function start<F extends (...args: never[]) => unknown>(target: F, args: Parameters<F>): Promise<Process> {
-  const p = new Process({ target, args, module } as never);
-  started.push(p);
-  await p.start();
-  return p;
-}
+const start = threadStarter();
 
 /** Resolves once `i32[index]` is no longer 0 (another thread stores and notifies it). */
 async function until(i32: Int32Array, index: number): Promise<void> {

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Process } from '@proc/dummy';
+import { afterEach } from 'vitest';
 
 export const fixtures = new URL('./fixtures/', import.meta.url);
 export const targetsUrl = new URL('targets.ts', fixtures).href;
@@ -17,4 +19,24 @@ export function runNode(file: string, args: string[] = [], options: { timeout?: 
       },
     );
   });
+}
+
+/**
+ * Returns `start(target, args)`, which starts a dummy Process (a thread) on a fixture target;
+ * every thread it started is terminated if still running and joined after each test.
+ */
+export function threadStarter() {
+  const started: Process[] = [];
+  afterEach(async () => {
+    for (const p of started.splice(0)) {
+      if (p.exitCode === null) p.terminate();
+      await p.join();
+    }
+  });
+  return async function start<F extends (...args: never[]) => unknown>(target: F, args: Parameters<F>): Promise<Process> {
+    const p = new Process({ target, args, module: targetsUrl } as never);
+    started.push(p);
+    await p.start();
+    return p;
+  };
 }

@@ -1,23 +1,9 @@
-import { type Event, Full, Lock, Pipe, Process, Queue, SerializationError } from '@proc/dummy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type Event, Full, Lock, Pipe, Queue, SerializationError } from '@proc/dummy';
+import { describe, expect, it } from 'vitest';
 import * as targets from './fixtures/targets.js';
-import { targetsUrl } from './helpers.js';
+import { threadStarter } from './helpers.js';
 
-const module = targetsUrl;
-const started: Process[] = [];
-afterEach(async () => {
-  for (const p of started.splice(0)) {
-    if (p.exitCode === null) p.terminate();
-    await p.join();
-  }
-});
-
-async function start<F extends (...args: never[]) => unknown>(target: F, args: Parameters<F>): Promise<Process> {
-  const p = new Process({ target, args, module } as never);
-  started.push(p);
-  await p.start();
-  return p;
-}
+const start = threadStarter();
 
 describe('Queue items holding shared objects travel between threads', () => {
   it('a Lock sent through a Queue to a thread still excludes', async () => {
