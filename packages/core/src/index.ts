@@ -10,4 +10,5 @@ export { Process, type ProcessEvents, type ProcessOptions } from './process/proc
 export type { StartMethod } from './process/start-method.js';
 export { callerModule, findExport, locateTarget, type TargetRef } from './process/target.js';
 export * from './serialize/index.js';
+export { busyPoll, setBusyPollWindow } from './util/busy-poll.js';
 export * from './util/wait.js';

@@ -1,4 +1,4 @@
-import { deserialize, SerializationError, type WaitOptions, withDeadline } from '@proc/core';
+import { busyPoll, deserialize, SerializationError, type WaitOptions, withDeadline } from '@proc/core';
 import { BufferTooShort, MessageTooLargeError } from '../errors.js';
 
 /** What a pending receive wants made of the next frame. */
@@ -58,8 +58,13 @@ export class ReceiveQueue {
     });
   }
 
-  /** A receive that waits for the next frame, under `options`' deadline and signal. */
+  /**
+   * A receive that waits for the next frame, under `options`' deadline and signal. It keeps the
+   * event loop busy-polling for a moment (see `busyPoll`), since the frame is often a reply due
+   * within microseconds.
+   */
   wait(want: Want, options: WaitOptions | undefined, maxlength: number, target: Uint8Array | null, offset: number): Promise<never> {
+    busyPoll();
     if (options === undefined || ((options.timeout ?? null) === null && !options.signal)) {
       return new Promise<never>((resolve, reject) => {
         this.#waiters.push({ want, resolve, reject, maxlength, target, offset });
@@ -91,6 +96,7 @@ export class ReceiveQueue {
 
   /** Calls `onReady` once a frame (or the end) is ready; returns how to withdraw it. */
   onReady(onReady: () => void): () => void {
+    busyPoll();
     const once = () => {
       this.#pollers.delete(once);
       onReady();

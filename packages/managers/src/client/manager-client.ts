@@ -4,7 +4,7 @@
  * frame (one write), so a thousand calls in flight cost a handful of syscalls. The socket keeps
  * the process alive only while a call is pending, as a blocking call would in Python.
  */
-import { AbortError, deserialize, preloadModules, serialize } from '@proc/core';
+import { AbortError, busyPoll, deserialize, preloadModules, serialize } from '@proc/core';
 import { ManagerGoneError, ProtocolError } from '../errors.js';
 import { connect } from '../transport/index.js';
 import type { Channel } from '../transport/transport.js';
@@ -238,6 +238,8 @@ export class ManagerClient {
           for (const w of written) err ? w.reject(this.#gone ?? new ManagerGoneError('The connection to the manager was lost', { cause: err })) : w.resolve();
         });
     } else for (const w of written) w.resolve();
+    // A reply is due within microseconds: poll for it rather than sleep (see `busyPoll`).
+    if (this.#pending.size > 0) busyPoll();
   }
 
   #encode(batch: ClientMessage[]): Buffer | null {

@@ -4,7 +4,7 @@
  * the server goes on serving; nothing in it blocks. Replies are batched per connection per tick.
  */
 import { randomBytes } from 'node:crypto';
-import { AbortError, deserialize, preloadModules, serialize } from '@proc/core';
+import { AbortError, busyPoll, deserialize, preloadModules, serialize } from '@proc/core';
 import {
   ManagerGoneError,
   ObjectGoneError,
@@ -460,6 +460,8 @@ export class Server implements ServerSide {
     conn.outbox = [];
     if (!conn.alive) return;
     conn.channel.write(this.#encode(conn, batch));
+    // A client that got its reply usually calls again at once: stay awake for it.
+    busyPoll();
     // Encoding may have queued more (a reply-only object made on the way).
     if (conn.outbox.length > 0 && !conn.flushQueued) {
       conn.flushQueued = true;

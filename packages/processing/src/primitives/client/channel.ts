@@ -2,7 +2,7 @@
  * A client's link to one host: requests with ids, replies matched to them, frames for the
  * primitives' client cores, and writes batched per tick (many frames, one write).
  */
-import { abortError } from '@proc/core';
+import { abortError, busyPoll } from '@proc/core';
 import { microtask } from '../microtask.js';
 import { FrameParser, FrameWriter, Op } from '../protocol.js';
 import { wireError } from './wire-error.js';
@@ -187,6 +187,8 @@ export abstract class Channel {
       }
       options.onReq?.(req);
       this.send(op, prim, req, a, b, c, payload);
+      // The host's answer is often due within microseconds: poll for it rather than sleep.
+      busyPoll();
     });
   }
 
