@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { constants } from 'node:os';
-import { Process, type StartMethod } from '@proc/core';
+import { busyPoll, Process, type StartMethod } from '@proc/core';
 import { type FunctionDefinition, frame, frameHeader, jsonFrame, ToWorker, u32Frame } from './protocol.js';
 import { StderrTail } from './stderr-tail.js';
 import { type Task, TaskState } from './task.js';
@@ -204,6 +204,8 @@ export class WorkerHandle {
     s.write(frameHeader(ToWorker.Tasks, body.byteLength));
     s.write(body);
     s.uncork();
+    // Results are often due within microseconds: poll for them rather than sleep.
+    busyPoll();
   }
 
   /** `stop`: if the task is running, the worker says so (and is replaced); else it only drops a queued one. */

@@ -8,7 +8,7 @@
  * about a millisecond, and whenever the worker runs out of tasks.
  */
 import net from 'node:net';
-import { deserialize, deserializeAsync, findExport, serialize, type TargetRef } from '@proc/core';
+import { busyPoll, deserialize, deserializeAsync, findExport, serialize, type TargetRef } from '@proc/core';
 import {
   type CancelRunning,
   FrameReader,
@@ -365,6 +365,8 @@ class PoolWorker {
     socket.write(frameHeader(ToPool.Results, body.byteLength));
     socket.write(body);
     socket.uncork();
+    // A pool that got results usually sends the next tasks at once: poll for them.
+    busyPoll();
   }
 
   #leftRejection(): { error: unknown } | undefined {
