@@ -15,6 +15,7 @@ import type { Factory } from '../server/registry.js';
 import { Server, type ServerInfo } from '../server/server.js';
 import type { Address } from '../wire/messages.js';
 import { addRegistration, type RegisterOptions, registrationsOf } from './registration.js';
+import { serverEntry } from './server-entry.js';
 
 export interface ManagerOptions {
   /**
@@ -47,8 +48,6 @@ enum State {
   Connected = 3,
   Shutdown = 4,
 }
-
-const entryModule = new URL('../server/entry.js', import.meta.url).href;
 
 export class BaseManager {
   /** Serve SyncManager's types (a subclass of SyncManager sets this). */
@@ -120,7 +119,7 @@ export class BaseManager {
     };
     const p = new Process({
       target: runManagerServer,
-      module: entryModule,
+      module: serverEntry(regs.size),
       name: `${ctor.name}-server`,
       daemon: true,
       authkey: this.#authkey,

@@ -13,9 +13,9 @@ import { type Reduced, reduceSymbol } from '@proc/core';
 import type { ManagerClient, Undo } from '../client/manager-client.js';
 import { currentOwner } from '../client/owner.js';
 import { ProxyClosedError } from '../errors.js';
+import { rebuildModule } from '../server/module-urls.js';
 import type { Address, Token } from '../wire/messages.js';
 
-export const rebuildModule = new URL('./rebuild.js', import.meta.url).href;
 
 const finalizer = new FinalizationRegistry<{ client: ManagerClient; oid: number }>(({ client, oid }) => client.decref(oid));
 

@@ -3,11 +3,12 @@
  * that owns the object, it is a reference to the object itself; anywhere else, a proxy connected
  * to the server (this process's shared connection to it), which claims the token's ticket.
  */
-import { registerModule } from '@proc/core';
+import { loadedModule, registerModule } from '@proc/core';
 import { clientCodecContext } from '../client/codec-context.js';
 import { clientFor, noteServerId } from '../client/pool.js';
 import { ProtocolError } from '../errors.js';
 import { codecContext } from '../server/codec-context.js';
+import { rebuildModule } from '../server/module-urls.js';
 import { addressKey, type Token } from '../wire/messages.js';
 import { makeAutoProxy } from './auto-proxy.js';
 import { proxyTypeFor } from './proxy-types.js';
@@ -35,4 +36,7 @@ export function rebuildProxy(state: unknown): unknown {
   return cls ? new cls(init) : makeAutoProxy(init);
 }
 
-registerModule(import.meta.url, self);
+// Under its canonical URL, not `import.meta.url`: inside the server's bundle that is the
+// bundle's, and the codec would import the plain module instead (a second copy, blind to the
+// bundle's server). The first copy loaded wins: in a server, the one that serves.
+if (loadedModule(rebuildModule) === undefined) registerModule(rebuildModule, self);

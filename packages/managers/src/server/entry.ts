@@ -25,11 +25,11 @@ export async function runManagerServer(): Promise<void> {
   const config = JSON.parse(raw ?? '{"types":[],"builtins":true}') as EntryConfig;
   const bound = await bindServer(config.address);
   process.stdout.write(`${READY}${JSON.stringify({ address: bound.address })}\n`);
-  const [{ Server }, { currentProcess }] = await Promise.all([import('./server.js'), import('@proc/core')]);
+  const [{ Server }, { ownAuthkey }] = await Promise.all([import('./server.js'), import('./own-authkey.js')]);
   const server = new Server({
     address: bound.address,
     bound,
-    authkey: currentProcess().authkey,
+    authkey: ownAuthkey(),
     types: config.types,
     builtins: config.builtins,
   });

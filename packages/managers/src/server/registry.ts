@@ -4,6 +4,7 @@
  * spawned server as plain data: the factory is found there by module URL and export name, as a
  * Process target is.
  */
+import { findExport } from '@proc/core';
 import { builtinTypes } from '../types/builtins.js';
 
 /** A function or a class (constructed with `new`). */
@@ -71,7 +72,7 @@ export class TypeRegistry {
       }
       const ref = spec.ref;
       return (async () => {
-        const [{ findExport }, ns] = await Promise.all([import('@proc/core'), import(ref.module)]);
+        const ns = await import(ref.module);
         const f = findExport(ns as Record<string, unknown>, ref) as Factory;
         const r: ResolvedType = { typeid, make: maker(f), exposed: spec.exposed, methodToTypeid: spec.methodToTypeid };
         this.#resolved.set(typeid, r);

@@ -7,9 +7,9 @@
 import { type Reduced, reduceSymbol } from '@proc/core';
 import type { Token } from '../wire/messages.js';
 import { codecContext, type ServerSide } from './codec-context.js';
+import { rebuildModule } from './module-urls.js';
 import type { Entry, ObjectTable } from './object-table.js';
 
-export const rebuildModule = new URL('../proxy/rebuild.js', import.meta.url).href;
 
 const finalizer = new FinalizationRegistry<{ table: ObjectTable; oid: number }>(({ table, oid }) => table.decref(oid));
 
