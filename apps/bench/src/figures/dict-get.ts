@@ -13,8 +13,9 @@ import { joinOk, type Measure, readNumber, scratch, stopLater, TARGETS } from '.
  * round trip on both sides than a pipe's echo, and V8 compiles it later (measured here, the
  * gets of a fresh pair were still at half speed after 0.5 s of warm-up, steady after 1 s), so
  * its figures pass 2. A dummy manager makes millions of calls a second and is warm at once.
+ * `--quick` keeps 1.5 of it: its one-minute budget cannot spend 3 s warming two figures.
  */
-const scaled = (ctx: TrialContext, warmScale: number): TrialContext => ({ ...ctx, warm: warmScale * ctx.warm });
+const scaled = (ctx: TrialContext, warmScale: number): TrialContext => ({ ...ctx, warm: (ctx.quick ? Math.min(warmScale, 1.5) : warmScale) * ctx.warm });
 
 /** `await d.get('x')` one at a time from the thread that made the manager. */
 export function dictGetFromMain(load: () => Promise<{ Manager: () => Promise<ManagerLike> }>, warmScale = 1): Measure {
