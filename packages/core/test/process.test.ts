@@ -61,6 +61,13 @@ describe.each(['spawn', 'fork', 'forkserver'] as const)('Process with start meth
     expect(p.exitCode).toBe(0);
   });
 
+  it('runs the one-file bundle of the child entry made at build time', async () => {
+    const { reportsEntry } = await import(compiledUrl);
+    const p = new ctx.Process({ target: reportsEntry, module: compiledUrl, stdio: 'pipe' });
+    expect(await run(p)).toMatch(/dist[\\/]child[\\/]entry\.bundle\.js\n$/);
+    expect(p.exitCode).toBe(0);
+  });
+
   it('delivers whole stdout and stderr that a compiled target wrote through console', async () => {
     const { bigLog } = await import(compiledUrl);
     const n = 2 * 1024 * 1024;

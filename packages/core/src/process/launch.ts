@@ -1,4 +1,5 @@
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { debug } from '../debug.js';
@@ -22,7 +23,13 @@ export interface LaunchConfig {
   spare: boolean;
 }
 
-const entry = fileURLToPath(new URL('../child/entry.js', import.meta.url));
+/**
+ * The module a child runs first: the one-file bundle of the entry made at build time
+ * (`scripts/bundle-child.mjs`, a few ms off every start), or the entry itself when there is no
+ * bundle (run from source).
+ */
+const bundled = fileURLToPath(new URL('../child/entry.bundle.js', import.meta.url));
+const entry = existsSync(bundled) ? bundled : fileURLToPath(new URL('../child/entry.js', import.meta.url));
 
 /** How long an exit waits for the child's last control messages. */
 const EXIT_DRAIN_MS = 200;
