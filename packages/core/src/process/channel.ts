@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { TargetRef } from './target.js';
 
@@ -93,4 +94,32 @@ export class ControlChannel<In extends { type: string }, Out> {
     }
     this.#onMessage({ message });
   }
+}
+
+/**
+ * Reads one message from a blocking fd, synchronously: a child's boot message, which its parent
+ * wrote right after spawning it. `null` at EOF (the parent is gone).
+ */
+export function readMessageSync<In>(fd: number): Incoming<In> | null {
+  const json = readFrameSync(fd);
+  if (json === null) return null;
+  const message = JSON.parse(json.toString('utf8')) as In;
+  if (!(message as { binary?: boolean }).binary) return { message };
+  const binary = readFrameSync(fd);
+  return binary === null ? null : { message, binary };
+}
+
+function readFrameSync(fd: number): Buffer | null {
+  const head = readExactly(fd, 4);
+  return head === null ? null : readExactly(fd, head.readUInt32BE(0));
+}
+
+function readExactly(fd: number, n: number): Buffer | null {
+  const buf = Buffer.allocUnsafe(n);
+  for (let off = 0; off < n; ) {
+    const k = readSync(fd, buf, off, n - off, null);
+    if (k === 0) return null;
+    off += k;
+  }
+  return buf;
 }
