@@ -34,7 +34,8 @@ let handleWaiters: Array<() => void> = [];
 // A child started for a target (not a spare) has its boot message on fd 3 before it runs: the
 // parent wrote it right after spawning. Read it now, synchronously, rather than on the event
 // loop's first turns some 3-4 ms later, so the target's module starts loading at once. Before
-// the socket is made: fd 3 is blocking until then.
+// the socket is made: fd 3 is blocking until then (if it is not and nothing is there yet, the
+// socket gets the message as a spare does).
 const bootNow = spare ? undefined : readMessageSync<ParentMessage>(3);
 if (bootNow === null) process.exit(0);
 

@@ -97,21 +97,26 @@ export class ControlChannel<In extends { type: string }, Out> {
 }
 
 /**
- * Reads one message from a blocking fd, synchronously: a child's boot message, which its parent
- * wrote right after spawning it. `null` at EOF (the parent is gone).
+ * Reads one message from fd 3 synchronously: a child's boot message, which its parent wrote
+ * right after spawning it. `null` at EOF (the parent is gone); `undefined` when the fd turns
+ * out not to block and nothing is there yet (the caller then waits for it on the socket).
  */
-export function readMessageSync<In>(fd: number): Incoming<In> | null {
-  const json = readFrameSync(fd);
+export function readMessageSync<In>(fd: number): Incoming<In> | null | undefined {
+  let head: Buffer | null;
+  try {
+    head = readExactly(fd, 4);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return undefined;
+    throw err;
+  }
+  if (head === null) return null;
+  const json = readExactly(fd, head.readUInt32BE(0));
   if (json === null) return null;
   const message = JSON.parse(json.toString('utf8')) as In;
   if (!(message as { binary?: boolean }).binary) return { message };
-  const binary = readFrameSync(fd);
+  const size = readExactly(fd, 4);
+  const binary = size === null ? null : readExactly(fd, size.readUInt32BE(0));
   return binary === null ? null : { message, binary };
-}
-
-function readFrameSync(fd: number): Buffer | null {
-  const head = readExactly(fd, 4);
-  return head === null ? null : readExactly(fd, head.readUInt32BE(0));
 }
 
 function readExactly(fd: number, n: number): Buffer | null {

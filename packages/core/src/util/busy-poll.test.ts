@@ -38,10 +38,10 @@ describe('busyPoll', () => {
     expect(immediates()).toBe(0);
   });
 
-  it('refuses a window that is not a number of microseconds >= 0', () => {
+  it('refuses a window that is not a number of microseconds >= 0, with typed errors', () => {
     expect(() => setBusyPollWindow(-1)).toThrow(RangeError);
     expect(() => setBusyPollWindow(Number.NaN)).toThrow(RangeError);
-    expect(() => setBusyPollWindow('5' as unknown as number)).toThrow(RangeError);
+    expect(() => setBusyPollWindow('5' as unknown as number)).toThrow(TypeError);
   });
 
   it('takes its window from PROC_BUSY_POLL_US (0 turns it off, default 50 µs)', () => {

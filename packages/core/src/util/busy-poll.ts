@@ -12,7 +12,7 @@
  * until it passes. While an immediate is pending, libuv polls with a zero timeout instead of
  * sleeping, so a reply that lands in the window is read at once, by the normal stream path: no
  * second reader, no bytes taken behind libuv's back. A call that waits arms it (a `recv`, a
- * manager call, a queue `get`); the cost is at most one window of CPU per wait when the reply is
+ * manager call, a call to a primitive's host, a pool's tasks); the cost is at most one window of CPU per wait when the reply is
  * slow, and nothing when no one waits.
  *
  * `PROC_BUSY_POLL_US` sets the window (0 turns it off); `setBusyPollWindow` does the same at run
@@ -52,9 +52,8 @@ export function busyPoll(): void {
 
 /** Sets the busy-poll window in microseconds (0 turns busy polling off); returns the old one. */
 export function setBusyPollWindow(microseconds: number): number {
-  if (typeof microseconds !== 'number' || !(microseconds >= 0)) {
-    throw new RangeError(`the busy-poll window must be a number of microseconds >= 0, got ${microseconds}`);
-  }
+  if (typeof microseconds !== 'number') throw new TypeError('the busy-poll window must be a number of microseconds');
+  if (!(microseconds >= 0)) throw new RangeError(`the busy-poll window must be >= 0 microseconds, got ${microseconds}`);
   const old = windowMs * 1000;
   windowMs = Math.min(microseconds, 100_000) / 1000;
   return old;
