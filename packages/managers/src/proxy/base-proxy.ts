@@ -16,7 +16,6 @@ import { ProxyClosedError } from '../errors.js';
 import { rebuildModule } from '../server/module-urls.js';
 import type { Address, Token } from '../wire/messages.js';
 
-
 const finalizer = new FinalizationRegistry<{ client: ManagerClient; oid: number }>(({ client, oid }) => client.decref(oid));
 
 /** What a proxy is made from (passed to a `proxyType` constructor). */

@@ -10,7 +10,6 @@ import { codecContext, type ServerSide } from './codec-context.js';
 import { rebuildModule } from './module-urls.js';
 import type { Entry, ObjectTable } from './object-table.js';
 
-
 const finalizer = new FinalizationRegistry<{ table: ObjectTable; oid: number }>(({ table, oid }) => table.decref(oid));
 
 export class ServerRef {
