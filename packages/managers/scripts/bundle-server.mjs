@@ -1,7 +1,7 @@
 /**
- * Bundles the manager server's process entry (dist/server/bundle-entry.js: entry.js and the proxy
- * rebuild module, and everything they load,
- * @proc/core's codec included) into one file: dist/server/entry.bundle.js.
+ * Bundles the manager server's process entry (dist/server/bundle-entry.js: the entry and the
+ * proxy rebuild module) with everything they load, @proc/core's codec included, into one file:
+ * dist/server/entry.bundle.js.
  *
  * Why: Node's ES module loader reads each file through the libuv thread pool, and on a VM every
  * hop there and back is a slow cross-CPU wake-up. A server loading some fifty small modules
