@@ -21,7 +21,8 @@ async function forkExit(): Promise<number> {
   return now() - t0;
 }
 
-async function forkReady(): Promise<number> {
+/** `child_process.fork` of a script to its first IPC message, in ms. */
+export async function forkReady(): Promise<number> {
   const t0 = now();
   const cp = fork(child('ready.mjs'), [], { execArgv: [], stdio: 'ignore' });
   await new Promise((r) => cp.once('message', r));

@@ -38,6 +38,11 @@ export function renderTable(rows: Record<string, FigureRow>): string {
       .trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...body.map(line)];
   out.push('', 'ratio = ours / Python where higher is better, Python / ours where lower is better: above 1x, proc is ahead.');
+  const notes = Object.entries(rows).filter(([, r]) => r.note && !r.error);
+  if (notes.length) {
+    out.push('');
+    for (const [name, r] of notes) out.push(`${name}: ${r.note}`);
+  }
   const problems = Object.entries(rows).filter(([, r]) => r.error || r.warning);
   if (problems.length) {
     out.push('');
