@@ -2,6 +2,7 @@ import { sparesReady } from '@proc/core';
 import type { ProcessClass } from '../api.ts';
 import { processing } from '../api.ts';
 import { median, now, runTrials } from '../harness/trial.ts';
+import { forkExit } from '../peers/node.ts';
 import { noop } from '../targets/targets.mjs';
 import { joinOk, type Measure, TARGETS } from './support.ts';
 
@@ -16,27 +17,36 @@ async function startJoin(Process: ProcessClass): Promise<number> {
 /**
  * Start+join of a trivial compiled target; each trial is the median of `ctx.startReps` starts.
  * `sparePause` waits until the forkserver's next spare has booted, so that figure is "with a
- * spare ready".
+ * spare ready". `paired` also starts a bare node process (fork of an empty script, to its exit)
+ * before each start, and the note gives the median of those pairs' ratios: process starts here
+ * swing between a fast and a slow mode, and the peer column, measured in a job of its own, may
+ * have met the other mode.
  */
-function startFigure(method: string, sparePause = false): Measure {
+function startFigure(method: string, { sparePause = false, paired = false } = {}): Measure {
   return async (ctx) => {
     const { getContext } = await processing('getContext');
     const { Process } = getContext(method);
+    const ratios: number[] = [];
     const trial = async () => {
       const lat: number[] = [];
       for (let i = 0; i < ctx.startReps; i++) {
         if (sparePause) await sparesReady();
-        lat.push(await startJoin(Process));
+        const bare = paired ? await forkExit() : 0;
+        const ms = await startJoin(Process);
+        lat.push(ms);
+        if (paired) ratios.push(ms / bare);
       }
       return median(lat);
     };
-    return runTrials(ctx, trial, () => startJoin(Process));
+    const measured = await runTrials(ctx, trial, () => startJoin(Process));
+    if (!paired) return measured;
+    return { ...measured, note: `${median(ratios).toFixed(2)}x a bare node start taken in turns (median of ${ratios.length} pairs)` };
   };
 }
 
-export const start_spawn_ms: Measure = startFigure('spawn');
-export const start_fork_ms: Measure = startFigure('fork');
-export const start_forkserver_ms: Measure = startFigure('forkserver', true);
+export const start_spawn_ms: Measure = startFigure('spawn', { paired: true });
+export const start_fork_ms: Measure = startFigure('fork', { paired: true });
+export const start_forkserver_ms: Measure = startFigure('forkserver', { sparePause: true });
 
 /** Back-to-back forkserver starts for `ctx.dur` (at least 0.5 s): the sustained rate. */
 export const start_forkserver_sustained_per_s: Measure = async (ctx) => {

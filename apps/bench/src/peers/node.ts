@@ -14,7 +14,8 @@ const exited = (cp: { exitCode: number | null; once(e: 'exit', f: () => void): u
     else cp.once('exit', () => r());
   });
 
-async function forkExit(): Promise<number> {
+/** `child_process.fork` of an empty script to its exit, in ms. */
+export async function forkExit(): Promise<number> {
   const t0 = now();
   const cp = fork(child('empty.mjs'), [], { execArgv: [], stdio: 'ignore' });
   await exited(cp);
