@@ -42,12 +42,12 @@ function mapFigure(load: () => Promise<{ Pool: PoolClass }>, count: (n: number) 
         if (out.length !== xs.length || out[3] !== 9) throw new Error('map returned wrong results');
         return xs.length / s;
       };
-      // Maps for three times ctx.warm first: the first maps of a fresh pool run before V8 has
-      // compiled the codec and dispatch paths of parent and workers (100 k tasks took 300,
-      // 130, 80 ms, then 25-50 ms, and 8-10 ms after about a second of maps here). Python's
-      // pool has no such warm-up to do.
+      // Maps for three times ctx.warm first (twice in a quick run: a second): the first maps of
+      // a fresh pool run before V8 has compiled the codec and dispatch paths of parent and
+      // workers (100 k tasks took 300, 130, 80 ms, then 25-50 ms, and 8-10 ms after about a
+      // second of maps here). Python's pool has no such warm-up to do.
       const warmUp = async () => {
-        const end = now() + 3 * ctx.warm * 1000;
+        const end = now() + (ctx.quick ? 2 : 3) * ctx.warm * 1000;
         do await once();
         while (now() < end);
       };
@@ -63,13 +63,14 @@ export const dummy_pool_map_chunk1_tasks_per_s: Measure = mapFigure(() => dummy(
 
 export const pool_apply_tasks_per_s: Measure = async (ctx) => {
   const { Pool } = await processing('Pool');
-  return withPool(Pool, (pool) =>
-    runTrials(ctx, () =>
-      timedLoop(ctx.dur, async (k) => {
-        for (let i = 0; i < k; i++) await pool.apply(square, [3]);
-      }),
-    ),
-  );
+  // Warmed up for ctx.warm: a one-trial warm-up was mostly the workers' start, and a quick
+  // run's trials then timed cold round trips (4 k/s against 20-30 k warm).
+  return withPool(Pool, (pool) => {
+    const applies = async (k: number) => {
+      for (let i = 0; i < k; i++) await pool.apply(square, [3]);
+    };
+    return runTrials(ctx, () => timedLoop(ctx.dur, applies), () => timedLoop(ctx.warm, applies));
+  });
 };
 
 export const pool_apply_async_tasks_per_s: Measure = async (ctx) => {

@@ -29,7 +29,7 @@ export interface TrialContext {
 
 export function trialContext(quick: boolean): TrialContext {
   return quick
-    ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.25, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3 }
+    ? { quick, trials: 3, dur: 0.15, warm: 0.5, minItemSeconds: 0.25, itemWarm: 0.2, poolTasks: 5_000, piscinaTasks: 6_000, startReps: 3 }
     : { quick, trials: 5, dur: 0.25, warm: 0.5, minItemSeconds: 0.4, itemWarm: 0.4, poolTasks: 10_000, piscinaTasks: 30_000, startReps: 5 };
 }
 
