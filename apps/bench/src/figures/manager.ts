@@ -1,11 +1,11 @@
 import { processing } from '../api.ts';
 import { withCleanup } from '../harness/cleanup.ts';
-import { freshTrials, itemSeconds, median, now, runTrials, timedLoop } from '../harness/trial.ts';
+import { freshTrials, itemSeconds, now, runTrials, timedLoop } from '../harness/trial.ts';
 import { forkReady } from '../peers/node.ts';
 import { queuePut } from '../targets/targets.mjs';
 import { dictGetFromChild, dictGetFromMain } from './dict-get.ts';
 import { timeFromGo } from './queue.ts';
-import { joinOk, type Measure, TARGETS } from './support.ts';
+import { joinOk, type Measure, pairedNote, TARGETS } from './support.ts';
 
 export const dict_get_parent_per_s: Measure = dictGetFromMain(() => processing('Manager'), 2);
 export const dict_get_child_per_s: Measure = dictGetFromChild(() => processing('Manager', 'Process'), 2);
@@ -55,9 +55,7 @@ export const manager_queue_items_per_s: Measure = async (ctx) =>
 
 /**
  * `Manager()` to its first proxy. Each trial also starts a bare Node process just before (fork
- * to its first message), and the note gives the median of the trials' ratios: process starts
- * here swing between a fast and a slow mode, and the peer column, measured in a job of its own,
- * may have met the other mode.
+ * to its first message; see `pairedNote`).
  */
 export const manager_start_ms: Measure = async (ctx) => {
   const { Manager } = await processing('Manager');
@@ -75,6 +73,6 @@ export const manager_start_ms: Measure = async (ctx) => {
     return ms;
   };
   const measured = await runTrials(ctx, once);
-  const paired = median(ratios.slice(1));
-  return { ...measured, note: `${paired.toFixed(2)}x a bare node start taken in turns (median of the trials' ratios)` };
+  // The first pair is the warm-up run's.
+  return { ...measured, note: pairedNote(ratios.slice(1)) };
 };

@@ -4,7 +4,7 @@ import { processing } from '../api.ts';
 import { median, now, runTrials } from '../harness/trial.ts';
 import { forkExit } from '../peers/node.ts';
 import { noop } from '../targets/targets.mjs';
-import { joinOk, type Measure, TARGETS } from './support.ts';
+import { joinOk, type Measure, pairedNote, TARGETS } from './support.ts';
 
 async function startJoin(Process: ProcessClass): Promise<number> {
   const t0 = now();
@@ -18,9 +18,7 @@ async function startJoin(Process: ProcessClass): Promise<number> {
  * Start+join of a trivial compiled target; each trial is the median of `ctx.startReps` starts.
  * `sparePause` waits until the forkserver's next spare has booted, so that figure is "with a
  * spare ready". `paired` also starts a bare node process (fork of an empty script, to its exit)
- * before each start, and the note gives the median of those pairs' ratios: process starts here
- * swing between a fast and a slow mode, and the peer column, measured in a job of its own, may
- * have met the other mode.
+ * before each start (see `pairedNote`).
  */
 function startFigure(method: string, { sparePause = false, paired = false } = {}): Measure {
   return async (ctx) => {
@@ -40,7 +38,7 @@ function startFigure(method: string, { sparePause = false, paired = false } = {}
     };
     const measured = await runTrials(ctx, trial, () => startJoin(Process));
     if (!paired) return measured;
-    return { ...measured, note: `${median(ratios).toFixed(2)}x a bare node start taken in turns (median of ${ratios.length} pairs)` };
+    return { ...measured, note: pairedNote(ratios) };
   };
 }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProcessLike } from '../api.ts';
 import type { Cleanup } from '../harness/cleanup.ts';
-import type { Measured, TrialContext } from '../harness/trial.ts';
+import { type Measured, median, type TrialContext } from '../harness/trial.ts';
 
 /** A figure's measurement, run inside a job process (src/harness/job-child.ts). */
 export type Measure = (ctx: TrialContext) => Promise<Measured>;
@@ -47,4 +47,13 @@ export async function joinOk(p: ProcessLike, timeoutMs = 10_000): Promise<void> 
   await p.join({ timeout: timeoutMs });
   if (p.exitCode === null) throw new Error(`a child did not end within ${timeoutMs} ms`);
   if (p.exitCode !== 0) throw new Error(`a child ended with exit code ${p.exitCode}`);
+}
+
+/**
+ * The note of a start figure that took a bare node start in turns with each of its own: the
+ * median of the pairs' ratios (process starts here swing between a fast and a slow mode, and
+ * the peer column, measured in a job of its own, may have met the other one).
+ */
+export function pairedNote(ratios: readonly number[]): string {
+  return `${median(ratios).toFixed(2)}x a bare node start taken in turns (median of ${ratios.length} pairs)`;
 }
