@@ -204,8 +204,10 @@ export class WorkerHandle {
     s.write(frameHeader(ToWorker.Tasks, body.byteLength));
     s.write(body);
     s.uncork();
-    // Results are often due within microseconds: poll for them rather than sleep.
-    busyPoll();
+    // A task or two in flight (an awaited `apply`): the result is often due within microseconds,
+    // so poll for it rather than sleep. Not with many held (a map): results stream in anyway,
+    // and the spinning pool would take a core from its workers.
+    if (this.held.size <= 2) busyPoll();
   }
 
   /** `stop`: if the task is running, the worker says so (and is replaced); else it only drops a queued one. */

@@ -365,8 +365,10 @@ class PoolWorker {
     socket.write(frameHeader(ToPool.Results, body.byteLength));
     socket.write(body);
     socket.uncork();
-    // A pool that got results usually sends the next tasks at once: poll for them.
-    busyPoll();
+    // One or two results (four fields each) and nothing left to run: a caller awaiting them one
+    // at a time (`apply`) usually sends the next task at once, so poll for it. Not when results
+    // stream (a map): the spinning worker would take a core from the pool and the other workers.
+    if (out.length <= 2 * 4 && this.#head === this.#queue.length) busyPoll();
   }
 
   #leftRejection(): { error: unknown } | undefined {
