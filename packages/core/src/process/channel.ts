@@ -102,21 +102,25 @@ export class ControlChannel<In extends { type: string }, Out> {
  * out not to block and nothing is there yet (the caller then waits for it on the socket).
  */
 export function readMessageSync<In>(fd: number): Incoming<In> | null | undefined {
-  let head: Buffer | null;
+  let json: Buffer | null;
   try {
-    head = readExactly(fd, 4);
+    json = readFrameSync(fd);
   } catch (err) {
+    // Only the first read can find the fd empty: the parent writes a message in one go.
     if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return undefined;
     throw err;
   }
-  if (head === null) return null;
-  const json = readExactly(fd, head.readUInt32BE(0));
   if (json === null) return null;
   const message = JSON.parse(json.toString('utf8')) as In;
   if (!(message as { binary?: boolean }).binary) return { message };
-  const size = readExactly(fd, 4);
-  const binary = size === null ? null : readExactly(fd, size.readUInt32BE(0));
+  const binary = readFrameSync(fd);
   return binary === null ? null : { message, binary };
+}
+
+/** One frame (u32 BE length, then the bytes); `null` at EOF. */
+function readFrameSync(fd: number): Buffer | null {
+  const head = readExactly(fd, 4);
+  return head === null ? null : readExactly(fd, head.readUInt32BE(0));
 }
 
 function readExactly(fd: number, n: number): Buffer | null {

@@ -12,14 +12,17 @@
  * until it passes. While an immediate is pending, libuv polls with a zero timeout instead of
  * sleeping, so a reply that lands in the window is read at once, by the normal stream path: no
  * second reader, no bytes taken behind libuv's back. A call that waits arms it (a `recv`, a
- * manager call, a call to a primitive's host, a pool's tasks); the cost is at most one window of CPU per wait when the reply is
- * slow, and nothing when no one waits.
+ * manager call, a call to a primitive's host, a pool's task); the cost is at most one window
+ * of CPU per wait when the reply is slow, and nothing when no one waits.
  *
  * `PROC_BUSY_POLL_US` sets the window (0 turns it off); `setBusyPollWindow` does the same at run
  * time.
  */
 
 const DEFAULT_WINDOW_US = 50;
+/** Longer windows are cut to this (a tenth of a second). */
+const MAX_WINDOW_US = 100_000;
+const toMs = (us: number) => Math.min(us, MAX_WINDOW_US) / 1000;
 
 let windowMs = readWindow();
 let deadline = 0;
@@ -29,7 +32,7 @@ function readWindow(): number {
   const raw = process.env.PROC_BUSY_POLL_US;
   if (raw === undefined || raw === '') return DEFAULT_WINDOW_US / 1000;
   const us = Number(raw);
-  return Number.isFinite(us) && us > 0 ? Math.min(us, 100_000) / 1000 : 0;
+  return Number.isFinite(us) && us > 0 ? toMs(us) : 0;
 }
 
 function tick(): void {
@@ -55,6 +58,6 @@ export function setBusyPollWindow(microseconds: number): number {
   if (typeof microseconds !== 'number') throw new TypeError('the busy-poll window must be a number of microseconds');
   if (!(microseconds >= 0)) throw new RangeError(`the busy-poll window must be >= 0 microseconds, got ${microseconds}`);
   const old = windowMs * 1000;
-  windowMs = Math.min(microseconds, 100_000) / 1000;
+  windowMs = toMs(microseconds);
   return old;
 }

@@ -46,6 +46,8 @@ interface LocalTask {
 
 /** How long the worker runs tasks before it sends results and reads new messages. */
 const SLICE_MS = 1;
+/** A result in `#out`: id, status, value, micros. */
+const RESULT_FIELDS = 4;
 
 export async function poolWorker(config: WorkerConfig): Promise<void> {
   // Ctrl-C in a terminal reaches the whole process group: the pool decides when workers end.
@@ -350,7 +352,7 @@ class PoolWorker {
       body = serialize(out);
     } catch {
       // One result cannot travel: send the others, and a SerializationError for that one.
-      for (let i = 0; i < out.length; i += 4) {
+      for (let i = 0; i < out.length; i += RESULT_FIELDS) {
         try {
           serialize(out[i + 2]);
         } catch (err) {
@@ -365,10 +367,10 @@ class PoolWorker {
     socket.write(frameHeader(ToPool.Results, body.byteLength));
     socket.write(body);
     socket.uncork();
-    // One or two results (four fields each) and nothing left to run: a caller awaiting them one
-    // at a time (`apply`) usually sends the next task at once, so poll for it. Not when results
-    // stream (a map): the spinning worker would take a core from the pool and the other workers.
-    if (out.length <= 2 * 4 && this.#head === this.#queue.length) busyPoll();
+    // One or two results and nothing left to run: a caller awaiting them one at a time (`apply`)
+    // usually sends the next task at once, so poll for it. Not when results stream (a map): the
+    // spinning worker would take a core from the pool and the other workers.
+    if (out.length <= 2 * RESULT_FIELDS && this.#head === this.#queue.length) busyPoll();
   }
 
   #leftRejection(): { error: unknown } | undefined {
