@@ -2,13 +2,19 @@
  * The handshake on a host socket, both ways (each side proves it holds the authkey):
  *   host   -> client: 32 random bytes (challenge)
  *   client -> host:   HMAC-SHA256(key, 'proc.primitives.client' + challenge), 32 random bytes
- *   host   -> client: HMAC-SHA256(key, 'proc.primitives.host' + client's bytes)
- * A wrong proof closes the socket. Digests are compared in constant time.
+ *   host   -> client: HMAC-SHA256(key, 'proc.primitives.host' + client's bytes),
+ *                     then a lane offer: u16 length, then 16 random bytes (the lane's nonce) and
+ *                     the path of a FIFO for the client's frames (length 0: no lane)
+ *   client -> host:   after an offer, one status byte: 1 if it opened the FIFO and wrote the
+ *                     nonce into it (its frames come that way from now on), 0 if not
+ * A wrong proof closes the socket. Digests are compared in constant time. Lanes: host/fifo-lanes.ts.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const CHALLENGE = 32;
 export const PROOF = 32;
+/** Bytes of a FIFO lane's nonce, the first thing its client writes into it. */
+export const LANE_NONCE = 16;
 
 export function proof(key: Uint8Array, role: 'client' | 'host', challenge: Uint8Array): Buffer {
   return createHmac('sha256', key).update(`proc.primitives.${role}`).update(challenge).digest();

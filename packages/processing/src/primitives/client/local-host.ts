@@ -104,12 +104,14 @@ export function startLocalHost(): LocalHost {
   const fromHost = ringBuffer();
   const { url, eval: useEval } = workerUrl();
   const workerData = { address, authkey: new Uint8Array(currentProcess().authkey), port: port2, ready, toHost, fromHost };
+  // trackUnmanagedFds off: the host's FIFO lanes (`fifo-lanes.ts`) open their fds with `fs` and
+  // hand them to a stream, which closes them; the thread lives as long as the process anyway.
   const worker = useEval
     ? new Worker(
         `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
-        { eval: true, workerData, transferList: [port2], execArgv: [] },
+        { eval: true, workerData, transferList: [port2], execArgv: [], trackUnmanagedFds: false },
       )
-    : new Worker(url, { workerData, transferList: [port2], execArgv: [] });
+    : new Worker(url, { workerData, transferList: [port2], execArgv: [], trackUnmanagedFds: false });
   worker.unref();
   Atomics.wait(ready, 0, 0, HOST_START_TIMEOUT);
   if (Atomics.load(ready, 0) !== 1) {

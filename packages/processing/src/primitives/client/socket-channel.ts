@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
+import { isMainThread } from 'node:worker_threads';
 import { currentProcess } from '@proc/core';
 import { CHALLENGE, PROOF, proof, verify } from '../auth.js';
 import { HostGoneError } from '../errors.js';
 import { Channel } from './channel.js';
+import { writeDirect } from './direct-write.js';
+import { ClientLane, parseOffer } from './fifo-lane.js';
 
 /** A link to a host in another process, over its Unix socket. */
 export class SocketChannel extends Channel {
   readonly local = false;
   readonly #socket: net.Socket;
   readonly #pid: number;
+  /** The FIFO lane for frames to the host (`fifo-lane.ts`), when the host offered one. */
+  #lane: ClientLane | undefined;
 
   constructor(address: string, hostPid: number) {
     super(address);
@@ -18,7 +22,7 @@ export class SocketChannel extends Channel {
     this.#pid = hostPid;
     const key = currentProcess().authkey;
     const mine = randomBytes(CHALLENGE);
-    let stage: 'challenge' | 'proof' | 'open' = 'challenge';
+    let stage: 'challenge' | 'proof' | 'lane' | 'open' = 'challenge';
     let pending: Buffer = Buffer.alloc(0);
     const socket = net.connect(address);
     this.#socket = socket;
@@ -49,7 +53,21 @@ export class SocketChannel extends Channel {
           this.fail(new HostGoneError(`The primitives host at ${address} failed authentication`, 'PROC_ERR_HOST_AUTH'));
           return;
         }
-        const rest = pending.subarray(PROOF);
+        pending = pending.subarray(PROOF);
+        stage = 'lane';
+      }
+      if (stage === 'lane') {
+        // The host's lane offer: u16 length, then the nonce and the FIFO's path (0: none).
+        if (pending.length < 2) return;
+        const n = pending.readUInt16LE(0);
+        if (pending.length < 2 + n) return;
+        const offer = n > 0 ? parseOffer(pending.subarray(2, 2 + n)) : null;
+        const rest = pending.subarray(2 + n);
+        if (offer) {
+          this.#lane = this.#openLane(offer.path, offer.nonce);
+          // The status byte: from here on, this client's frames come through the lane (1) or not (0).
+          socket.write(Buffer.of(this.#lane ? 1 : 0));
+        }
         stage = 'open';
         this.ready = true;
         this.flush();
@@ -77,38 +95,42 @@ export class SocketChannel extends Channel {
     });
   }
 
-  /**
-   * When the stream has nothing queued, the bytes go straight to the socket with one `write(2)`
-   * (no stream machinery: this is the hot path of every put); what the kernel does not take at
-   * once (EAGAIN, a partial write) goes through the stream, which keeps the order.
-   */
+  /** Frames go through the lane when there is one, else the socket. */
   protected write(buf: Buffer, done: (err?: Error | null) => void): boolean {
-    const s = this.#socket;
-    const fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd;
-    if (typeof fd === 'number' && fd >= 0 && s.writableLength === 0 && !s.connecting) {
-      let n = 0;
-      try {
-        n = fs.writeSync(fd, buf);
-      } catch {
-        // EAGAIN (full) or an error the stream will report: let it handle the bytes.
-        n = 0;
-      }
-      if (n === buf.length) return true;
-      buf = buf.subarray(n);
+    if (this.#lane) return this.#lane.write(buf, done);
+    return writeDirect(this.#socket, buf, done);
+  }
+
+  #openLane(fifo: string, nonce: Buffer): ClientLane | undefined {
+    // Only a main thread takes a lane: a worker thread would track the FIFO's fd as its own
+    // and close that number again when it exits, whoever holds it by then.
+    if (!isMainThread) return undefined;
+    try {
+      return new ClientLane(fifo, nonce, (cause) => this.#laneFailed(cause));
+    } catch {
+      // The FIFO could not be opened: the socket carries both directions.
+      return undefined;
     }
-    s.write(buf, done);
-    return s.writableLength === 0 && !s.connecting;
+  }
+
+  #laneFailed(cause: Error): void {
+    this.#socket.destroy();
+    this.fail(new HostGoneError(`The process hosting this primitive (pid ${this.#pid}) is gone`, 'PROC_ERR_HOST_GONE', { cause }));
   }
 
   protected ref(): void {
     this.#socket.ref();
+    this.#lane?.ref();
   }
 
   protected unref(): void {
     this.#socket.unref();
+    this.#lane?.unref();
   }
 
   protected override fail(err: Error): void {
     super.fail(err);
+    // The host reads this lane until its end: close it, or it would wait for this process to exit.
+    this.#lane?.close();
   }
 }

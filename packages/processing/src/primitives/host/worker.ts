@@ -4,7 +4,9 @@
  * thread on a MessagePort. A busy main thread therefore stalls nobody.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { CHALLENGE, PROOF, proof, verify } from '../auth.js';
 import { microtask } from '../microtask.js';
@@ -12,6 +14,7 @@ import { FrameParser, FrameWriter, type Op } from '../protocol.js';
 import { RingReader, RingWriter } from '../ring.js';
 import type { Conn } from './conn.js';
 import { Engine } from './engine.js';
+import { FifoPool, HostLane, lanesEnabled } from './fifo-lanes.js';
 
 interface HostData {
   address: string;
@@ -61,10 +64,17 @@ class PortConn extends BaseConn {
 class SocketConn extends BaseConn {
   readonly local = false;
   readonly #socket: net.Socket;
+  /** The host cut this client off (a malformed frame, a wrong lane nonce): nothing more is read. */
+  killed = false;
 
   constructor(socket: net.Socket) {
     super();
     this.#socket = socket;
+  }
+
+  kill(): void {
+    this.killed = true;
+    this.#socket.destroy();
   }
 
   protected flush(): void {
@@ -82,24 +92,69 @@ port.on('close', () => {
   engine.drop(local);
 });
 
+/** FIFO lanes for remote clients' frames (`fifo-lanes.ts`); none when disabled. */
+const lanes = lanesEnabled() ? new FifoPool(path.dirname(address)) : undefined;
+
+/** Offers a lane to a client that just proved its key; undefined when none is ready. */
+function offerLane(conn: SocketConn, parser: FrameParser, socket: net.Socket): HostLane | undefined {
+  const fifo = lanes?.take();
+  if (!fifo) return undefined;
+  try {
+    return new HostLane(fifo, {
+      bytes: (chunk) => {
+        if (conn.killed) return;
+        try {
+          parser.push(chunk);
+        } catch {
+          conn.kill();
+        }
+      },
+      // The client process closed its lane (it exited or died): drop it once its socket is closed too.
+      end: () => {
+        if (socket.destroyed && !conn.closed) engine.drop(conn);
+      },
+      bad: () => conn.kill(),
+    });
+  } catch {
+    fs.rm(fifo, { force: true }, () => {});
+    return undefined;
+  }
+}
+
 function serve(socket: net.Socket): void {
   socket.setNoDelay?.(true);
   const challenge = randomBytes(CHALLENGE);
   let conn: SocketConn | undefined;
   let parser: FrameParser | undefined;
+  let lane: HostLane | undefined;
+  /** A lane was offered and the client's status byte has not come yet. */
+  let awaitingAnswer = false;
   let pending: Buffer = Buffer.alloc(0);
   socket.on('error', () => {});
   socket.on('close', () => {
-    if (conn) engine.drop(conn);
+    if (!conn || conn.closed) return;
+    // The client went (it exited or died): what it wrote into its lane is still served first.
+    if (lane?.open && !conn.killed) return;
+    lane?.close();
+    engine.drop(conn);
   });
   socket.write(challenge);
+  const push = (chunk: Buffer) => {
+    if (awaitingAnswer) {
+      awaitingAnswer = false;
+      lane?.answer(chunk[0] === 1);
+      chunk = chunk.subarray(1);
+      if (chunk.length === 0) return;
+    }
+    try {
+      parser?.push(chunk);
+    } catch {
+      conn?.kill();
+    }
+  };
   socket.on('data', (chunk: Buffer) => {
     if (parser) {
-      try {
-        parser.push(chunk);
-      } catch {
-        socket.destroy();
-      }
+      push(chunk);
       return;
     }
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
@@ -113,17 +168,16 @@ function serve(socket: net.Socket): void {
     }
     const c = new SocketConn(socket);
     conn = c;
-    parser = new FrameParser((op, prim, req, a, b, cc, payload) => engine.frame(c, op, prim, req, a, b, cc, payload));
-    socket.write(proof(authkey, 'host', theirs));
-    if (rest.length > 0) {
-      try {
-        parser.push(rest);
-      } catch {
-        socket.destroy();
-      }
-    }
+    const p = new FrameParser((op, prim, req, a, b, cc, payload) => engine.frame(c, op, prim, req, a, b, cc, payload));
+    parser = p;
+    lane = offerLane(c, p, socket);
+    awaitingAnswer = lane !== undefined;
+    socket.write(Buffer.concat([proof(authkey, 'host', theirs), lane ? lane.offer() : NO_LANE]));
+    if (rest.length > 0) push(rest);
   });
 }
+
+const NO_LANE = Buffer.alloc(2);
 
 const server = net.createServer(serve);
 server.on('error', () => {

@@ -1,0 +1,163 @@
+/**
+ * FIFO lanes: a named pipe per remote client for its client -> host frames, beside its socket.
+ *
+ * Why: every awaited `put` from another process is one write(2), and this machine's kernel takes
+ * a write on a Unix stream socket in about 1.7 µs but one on a pipe in about 0.6 µs (a pipe packs
+ * the bytes into a page; a socket allocates a buffer per write and wakes the reader every time,
+ * a pipe only when it was empty). Node cannot make a pipe (`pipe(2)`, `mkfifo(3)`) itself, so
+ * the host asks the `mkfifo` program for a few named pipes ahead of need, in its private 0700
+ * folder, off the path of any call. Without `mkfifo` (or with `PROC_FIFO_LANE=0`) clients keep
+ * using the socket for both directions.
+ *
+ * Lifecycle of one lane (handshake in `auth.ts`):
+ *   OFFERED   the host opened the read end and sent the path and a nonce after its proof
+ *   ACCEPTED  the client opened the write end, wrote the nonce into it and said so on the
+ *             socket (status byte 1); from then on all its frames go through the FIFO
+ *   DECLINED  status byte 0 (the client could not open it), or the socket closed first
+ *   ENDED     the FIFO reached end of file: every writer (the client process) closed it
+ * The path is unlinked once the client answered, so no one else can open it later. A client is
+ * dropped only once both its socket and its lane are closed, so frames the kernel accepted from
+ * a client that died right after (a put that resolved) are read and served first.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { LANE_NONCE } from '../auth.js';
+
+/** FIFOs made at a time, and the stock below which more are made. */
+const BATCH = 4;
+const LOW = 1;
+
+export function lanesEnabled(): boolean {
+  return process.platform !== 'win32' && process.env.PROC_FIFO_LANE !== '0';
+}
+
+/** Named pipes made ahead of need in `dir`. */
+export class FifoPool {
+  readonly #dir: string;
+  #stock: string[] = [];
+  #making = false;
+  #broken = false;
+  #next = 1;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+    this.#refill();
+  }
+
+  /** A fresh FIFO's path, or undefined when none is ready (the client then uses its socket). */
+  take(): string | undefined {
+    const p = this.#stock.shift();
+    if (this.#stock.length <= LOW) this.#refill();
+    return p;
+  }
+
+  #refill(): void {
+    if (this.#making || this.#broken) return;
+    this.#making = true;
+    const paths: string[] = [];
+    for (let i = 0; i < BATCH; i++) paths.push(path.join(this.#dir, `lane-${this.#next++}`));
+    const child = execFile('mkfifo', ['-m', '600', ...paths], (err) => {
+      this.#making = false;
+      if (err) {
+        // No mkfifo here (or no room): lanes stay off for this host.
+        this.#broken = true;
+        for (const p of paths) fs.rm(p, { force: true }, () => {});
+        return;
+      }
+      this.#stock.push(...paths);
+    });
+    // A host thread never waits for this: it must not keep the process alive either.
+    child.unref();
+  }
+}
+
+/** The host's end of one lane. */
+export class HostLane {
+  readonly path: string;
+  readonly nonce = randomBytes(LANE_NONCE);
+  readonly #stream: net.Socket;
+  readonly #onBytes: (chunk: Buffer) => void;
+  readonly #onEnd: () => void;
+  readonly #onBad: () => void;
+  #accepted = false;
+  #eof = false;
+  /** The nonce has come first through the FIFO; null until then (what came of it so far). */
+  #head: Buffer | null = Buffer.alloc(0);
+
+  /** Opens the read end (non-blocking: it does not wait for a writer). Throws when it cannot. */
+  constructor(fifo: string, on: { bytes(chunk: Buffer): void; end(): void; bad(): void }) {
+    this.path = fifo;
+    this.#onBytes = on.bytes;
+    this.#onEnd = on.end;
+    this.#onBad = on.bad;
+    const fd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    // Linux reports no end of file on a FIFO that has never had a writer, so reading can start now.
+    this.#stream = new net.Socket({ fd, readable: true, writable: false });
+    this.#stream.on('data', (chunk: Buffer) => this.#data(chunk));
+    this.#stream.on('error', () => {});
+    this.#stream.on('close', () => {
+      this.#eof = true;
+      this.#unlink();
+      if (this.#accepted) this.#onEnd();
+    });
+  }
+
+  /** The offer sent after the host's proof: u16 length, nonce, path (utf8). */
+  offer(): Buffer {
+    const p = Buffer.from(this.path, 'utf8');
+    const out = Buffer.allocUnsafe(2 + LANE_NONCE + p.length);
+    out.writeUInt16LE(LANE_NONCE + p.length, 0);
+    this.nonce.copy(out, 2);
+    p.copy(out, 2 + LANE_NONCE);
+    return out;
+  }
+
+  /** Frames may still come through the lane: the client took it and has not closed it. */
+  get open(): boolean {
+    return this.#accepted && !this.#eof;
+  }
+
+  /** The client's status byte on the socket (1: it writes through the lane from now on). */
+  answer(accepted: boolean): void {
+    this.#unlink();
+    if (accepted) this.#accepted = true;
+    else this.close();
+  }
+
+  /** Stops reading (declined, the socket closed without an answer, or the client is dropped). */
+  close(): void {
+    this.#accepted = false;
+    this.#unlink();
+    this.#stream.destroy();
+  }
+
+  #data(chunk: Buffer): void {
+    if (this.#head !== null) {
+      // The first bytes must be this lane's nonce: only its client was told it.
+      const head = this.#head.length === 0 ? chunk : Buffer.concat([this.#head, chunk]);
+      if (head.length < LANE_NONCE) {
+        this.#head = head;
+        return;
+      }
+      if (!timingSafeEqual(head.subarray(0, LANE_NONCE), this.nonce)) {
+        this.close();
+        this.#onBad();
+        return;
+      }
+      this.#head = null;
+      chunk = head.subarray(LANE_NONCE);
+      if (chunk.length === 0) return;
+    }
+    this.#onBytes(chunk);
+  }
+
+  #unlinked = false;
+  #unlink(): void {
+    if (this.#unlinked) return;
+    this.#unlinked = true;
+    fs.rm(this.path, { force: true }, () => {});
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * FIFO lanes (src/primitives/host/fifo-lanes.ts): a child's frames to a host go through a named
+ * pipe of its own, unlinked once taken; nothing it put is lost when it dies right after; a lane
+ * that does not start with its nonce gets its client cut off; `PROC_FIFO_LANE=0` turns lanes off.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import { currentProcess } from '@proc/core';
+import { Empty, Event, Process, Queue } from '@proc/processing';
+import { expect, it, onTestFinished } from 'vitest';
+
+const fixture = new URL('./lanes-fixture.ts', import.meta.url).href;
+const { reportLanes, putThenDie, getThenDie, hostAndReport } = await import(fixture);
+const addressKey = Symbol.for('proc.primitives.address');
+const linux = process.platform === 'linux';
+
+async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+it.runIf(linux)("a child's frames go through a FIFO lane of its own, whose path is unlinked once taken", async () => {
+  const q = new Queue();
+  const stop = new Event();
+  const p = new Process({ target: reportLanes, module: fixture, args: [q, stop] });
+  onTestFinished(async () => {
+    await stop.set();
+    await p.join();
+  });
+  await p.start();
+  expect(await q.get({ timeout: 30_000 })).toBe('hello');
+  const lanes = (await q.get({ timeout: 30_000 })) as string[];
+  expect(lanes).toHaveLength(1);
+  const dir = (q as unknown as Record<symbol, string>)[addressKey].replace(/\/host\.sock$/, '');
+  expect(lanes[0].startsWith(`${dir}/lane-`)).toBe(true);
+  // The host unlinks the path when the child answers its offer: no one else can open it now.
+  const lanePath = lanes[0].replace(/ \(deleted\)$/, '');
+  expect(await eventually(() => !fs.existsSync(lanePath))).toBe(true);
+});
+
+it('a producer killed the moment its last put resolved loses none of its items', async () => {
+  const q = new Queue();
+  const n = 2000;
+  const p = new Process({ target: putThenDie, module: fixture, args: [q, n] });
+  await p.start();
+  await p.join();
+  expect(p.exitCode).not.toBe(0);
+  const got: unknown[] = [];
+  for (let i = 0; i < n; i++) got.push(await q.get({ timeout: 30_000 }));
+  expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+  await expect(q.get({ timeout: 200 })).rejects.toBeInstanceOf(Empty);
+}, 60_000);
+
+it('a consumer killed the moment its last get resolved had its acks served first: nothing doubled', async () => {
+  const q = new Queue();
+  const n = 3000;
+  const k = 1000;
+  for (let i = 0; i < n; i++) await q.put(i);
+  for (let round = 0; round < 3; round++) {
+    const p = new Process({ target: getThenDie, module: fixture, args: [q, k] });
+    await p.start();
+    await p.join();
+    expect(p.exitCode).not.toBe(0);
+  }
+  await expect(q.get({ timeout: 200 })).rejects.toBeInstanceOf(Empty);
+  expect(await q.qsize()).toBe(0);
+}, 60_000);
+
+it.runIf(linux)('a lane that does not start with its nonce gets its client cut off, and the host serves others', async () => {
+  const q = new Queue();
+  const address = (q as unknown as Record<symbol, string>)[addressKey];
+  const key = currentProcess().authkey;
+  const socket = net.connect(address);
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  let got = Buffer.alloc(0);
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => {});
+  socket.on('data', (c: Buffer) => {
+    got = Buffer.concat([got, c]);
+  });
+  const need = async (n: number) => {
+    while (got.length < n) await new Promise((r) => socket.once('data', r));
+  };
+  await need(32);
+  const mine = randomBytes(32);
+  const proof = createHmac('sha256', key).update('proc.primitives.client').update(got.subarray(0, 32)).digest();
+  got = got.subarray(32);
+  socket.write(Buffer.concat([proof, mine]));
+  await need(32 + 2);
+  const len = got.readUInt16LE(32);
+  expect(len).toBeGreaterThan(16);
+  await need(32 + 2 + len);
+  const lanePath = got.subarray(32 + 2 + 16, 32 + 2 + len).toString('utf8');
+  const fd = fs.openSync(lanePath, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  onTestFinished(() => fs.closeSync(fd));
+  fs.writeSync(fd, Buffer.alloc(16, 7));
+  socket.write(Buffer.of(1));
+  await closed;
+  // Everyone else is still served.
+  const p = new Process({ target: putThenDie, module: fixture, args: [q, 3] });
+  await p.start();
+  await p.join();
+  expect([await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 })]).toEqual([0, 1, 2]);
+});
+
+it.runIf(linux)('PROC_FIFO_LANE=0 keeps every frame on the socket', async () => {
+  const out = new Queue();
+  const p = new Process({ target: hostAndReport, module: fixture, args: [out], env: { ...process.env, PROC_FIFO_LANE: '0' } });
+  await p.start();
+  const r = (await out.get({ timeout: 30_000 })) as { hello: string; lanes: string[] };
+  await p.join();
+  expect(r).toEqual({ hello: 'hello', lanes: [] });
+  // And the same child's report with lanes on names one, so the check above can fail.
+  const p2 = new Process({ target: hostAndReport, module: fixture, args: [out] });
+  await p2.start();
+  const r2 = (await out.get({ timeout: 30_000 })) as { hello: string; lanes: string[] };
+  await p2.join();
+  expect(r2.lanes).toHaveLength(1);
+}, 60_000);
