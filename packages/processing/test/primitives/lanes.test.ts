@@ -6,7 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import { currentProcess } from '@proc/core';
+import { currentProcess, reduceSymbol } from '@proc/core';
 import { Empty, Event, Process, Queue } from '@proc/processing';
 import { expect, it, onTestFinished } from 'vitest';
 
@@ -71,8 +71,8 @@ it('a consumer killed the moment its last get resolved had its acks served first
   expect(await q.qsize()).toBe(0);
 }, 60_000);
 
-it.runIf(linux)('a lane that does not start with its nonce gets its client cut off, and the host serves others', async () => {
-  const q = new Queue();
+/** A hand-made client of `q`'s host: it proves the key and reads the lane offer. */
+async function rawClient(q: Queue) {
   const address = (q as unknown as Record<symbol, string>)[addressKey];
   const key = currentProcess().authkey;
   const socket = net.connect(address);
@@ -98,6 +98,13 @@ it.runIf(linux)('a lane that does not start with its nonce gets its client cut o
   expect(len).toBeGreaterThan(16);
   await need(32 + 2 + len);
   const lanePath = got.subarray(32 + 2 + 16, 32 + 2 + len).toString('utf8');
+  got = got.subarray(32 + 2 + len);
+  return { socket, closed, lanePath, received: () => got, need };
+}
+
+it.runIf(linux)('a lane that does not start with its nonce gets its client cut off, and the host serves others', async () => {
+  const q = new Queue();
+  const { socket, closed, lanePath } = await rawClient(q);
   const fd = fs.openSync(lanePath, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
   onTestFinished(() => fs.closeSync(fd));
   fs.writeSync(fd, Buffer.alloc(16, 7));
@@ -109,6 +116,30 @@ it.runIf(linux)('a lane that does not start with its nonce gets its client cut o
   await p.join();
   expect([await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 })]).toEqual([0, 1, 2]);
 });
+
+it.runIf(linux)('a client that claims its lane but never opens it is still dropped when it goes (its lent item comes back)', async () => {
+  const q = new Queue();
+  await q.put('lent');
+  const { socket, need, received } = await rawClient(q);
+  socket.write(Buffer.of(1));
+  // A blocking Get (op 5) for one item, on the socket: the host lends it the item.
+  const prim = (q as unknown as { [reduceSymbol](): { state: { prim: number } } })[reduceSymbol]().state.prim;
+  const frame = Buffer.alloc(4 + 28);
+  frame.writeUInt32LE(28, 0);
+  frame[4] = 5;
+  frame.writeUInt32LE(prim, 5);
+  frame.writeUInt32LE(1, 9);
+  frame.writeDoubleLE(-1, 13);
+  frame.writeInt32LE(1, 21);
+  frame.writeInt32LE(1, 25);
+  socket.write(frame);
+  await need(4 + 28);
+  expect(received()[4]).toBe(64); // Deliver
+  await expect(q.get({ block: false })).rejects.toBeInstanceOf(Empty);
+  socket.destroy();
+  // Dropped after the grace for a lane whose nonce never came: the item is back.
+  expect(await q.get({ timeout: 10_000 })).toBe('lent');
+}, 30_000);
 
 it.runIf(linux)('PROC_FIFO_LANE=0 keeps every frame on the socket', async () => {
   const out = new Queue();

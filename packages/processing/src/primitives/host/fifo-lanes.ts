@@ -120,6 +120,11 @@ export class HostLane {
     return this.#accepted && !this.#eof;
   }
 
+  /** The nonce came through the FIFO: a writer opened it (so its end of file will come). */
+  get verified(): boolean {
+    return this.#head === null;
+  }
+
   /** The client's status byte on the socket (1: it writes through the lane from now on). */
   answer(accepted: boolean): void {
     this.#unlink();

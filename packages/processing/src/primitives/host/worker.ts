@@ -133,10 +133,22 @@ function serve(socket: net.Socket): void {
   socket.on('error', () => {});
   socket.on('close', () => {
     if (!conn || conn.closed) return;
-    // The client went (it exited or died): what it wrote into its lane is still served first.
-    if (lane?.open && !conn.killed) return;
-    lane?.close();
-    engine.drop(conn);
+    const c = conn;
+    const drop = () => {
+      lane?.close();
+      if (!c.closed) engine.drop(c);
+    };
+    // The client went (it exited or died): what it wrote into its lane is still served first,
+    // up to the lane's end of file. A client that said it took the lane but whose nonce has
+    // not come (it never opened it?) gets a moment for it, not forever.
+    if (lane?.open && !c.killed) {
+      if (!lane.verified)
+        setTimeout(() => {
+          if (!lane?.verified) drop();
+        }, LANE_GRACE_MS).unref();
+      return;
+    }
+    drop();
   });
   socket.write(challenge);
   const push = (chunk: Buffer) => {
@@ -178,6 +190,8 @@ function serve(socket: net.Socket): void {
 }
 
 const NO_LANE = Buffer.alloc(2);
+/** How long a closed client's accepted lane may take to show its nonce before the client is dropped. */
+const LANE_GRACE_MS = 2000;
 
 const server = net.createServer(serve);
 server.on('error', () => {
