@@ -17,7 +17,9 @@
  *   ENDED     the FIFO reached end of file: every writer (the client process) closed it
  * The path is unlinked once the client answered, so no one else can open it later. A client is
  * dropped only once both its socket and its lane are closed, so frames the kernel accepted from
- * a client that died right after (a put that resolved) are read and served first.
+ * a client that died right after (a put that resolved) are read and served first; one that said
+ * ACCEPTED but whose nonce never came is dropped a grace period after its socket closed
+ * (`worker.ts`).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
