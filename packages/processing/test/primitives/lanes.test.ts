@@ -1,7 +1,9 @@
 /**
  * FIFO lanes (src/primitives/host/fifo-lanes.ts): a child's frames to a host go through a named
- * pipe of its own, unlinked once taken; nothing it put is lost when it dies right after; a lane
- * that does not start with its nonce gets its client cut off; `PROC_FIFO_LANE=0` turns lanes off.
+ * pipe of its own, unlinked once taken; a client that dies right after a put or a get resolved
+ * has what it left in the lane served first (nothing lost, nothing doubled); a lane that does not
+ * start with its nonce gets its client cut off; a client that claims a lane it never opened is
+ * still dropped when it goes; `PROC_FIFO_LANE=0` turns lanes off.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
