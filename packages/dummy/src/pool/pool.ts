@@ -93,16 +93,20 @@ interface Task {
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 /** Consecutive initializer failures after which the pool stops starting workers. */
 const MAX_INIT_FAILURES = 3;
+/** Tasks a worker may hold at most. */
 const MAX_WINDOW = 256;
 /** How long a worker may take to drop an aborted task before it is stopped. */
 const GRACE_MS = 200;
 /** Prefetch: tasks a worker holds should take about this long in all. */
 const PREFETCH_MICROS = 2000;
 
-function windowFor(task: Task): number {
+/**
+ * The run time a task is expected to take, in microseconds. A function not measured yet counts
+ * as a full prefetch budget: nothing is queued behind it on its worker until it is known.
+ */
+function estimate(task: Task): number {
   const per = task.fn.microsPerItem;
-  if (per < 0) return 1;
-  return Math.max(1, Math.min(MAX_WINDOW, Math.floor(PREFETCH_MICROS / Math.max(1, per * task.items))));
+  return per < 0 ? PREFETCH_MICROS : per * task.items;
 }
 
 /**
@@ -395,8 +399,10 @@ export class Pool {
             continue;
           }
           // Prefetch only what the worker will finish soon: a task queued behind a long one
-          // would wait while another worker idles. Unmeasured functions go one at a time.
-          if (w.held.size >= windowFor(task)) break;
+          // would wait while another worker idles. What counts is all the worker holds (a
+          // never-ending task ahead must not collect fast ones behind it).
+          const est = estimate(task);
+          if (w.held.size > 0 && (w.held.micros + est > PREFETCH_MICROS || w.held.size >= MAX_WINDOW)) break;
           this.#pending[this.#pendingHead++] = undefined;
           if (!w.defined.has(task.fn.id)) {
             w.defined.add(task.fn.id);
@@ -404,7 +410,7 @@ export class Pool {
           }
           task.state = TaskState.Held;
           task.worker = w;
-          w.queueTask(task.id, task.fn.id, task.kind, task.payload);
+          w.queueTask(task.id, task.fn.id, task.kind, task.payload, est);
           sent++;
           progress = true;
         }

@@ -4,6 +4,7 @@ import { markEnded, markStarted } from '../runtime/thread-table.js';
 import { workerExecArgv } from '../runtime/worker-options.js';
 import { childLink } from '../transport/item-hub.js';
 import { pack } from '../transport/pack.js';
+import { HeldTasks } from './held-tasks.js';
 import type { PoolWorkerBoot, ToPool, ToWorker } from './messages.js';
 import { StderrTail } from './stderr-tail.js';
 
@@ -28,7 +29,7 @@ export class ThreadWorker {
   readonly threadId: number;
   state = WorkerState.Starting;
   /** Task ids sent and not answered. */
-  readonly held = new Set<number>();
+  readonly held = new HeldTasks();
   /** Function ids already defined on this worker. */
   readonly defined = new Set<number>();
   dispatched = 0;
@@ -100,10 +101,10 @@ export class ThreadWorker {
     this.worker.postMessage(m);
   }
 
-  /** Queues a task; every task queued in one event-loop turn goes in one message. */
-  queueTask(id: number, fnId: number, kind: number, payload: unknown): void {
+  /** Queues a task expected to run `micros`; every task queued in one event-loop turn goes in one message. */
+  queueTask(id: number, fnId: number, kind: number, payload: unknown, micros: number): void {
     this.#out.push(id, fnId, kind, payload);
-    this.held.add(id);
+    this.held.add(id, micros);
     this.dispatched++;
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;

@@ -391,6 +391,18 @@ export function definePoolSuite(api: Api, caps: PoolCaps): void {
       await p.terminate();
     });
 
+    it('a task that never ends collects no tasks behind it: the other worker runs them', async () => {
+      const p = pool();
+      // Measured first: a fast function is prefetched many at a time, but never behind `spin`.
+      expect(await p.map(tasks.square, [1, 2, 3, 4])).toEqual([1, 4, 9, 16]);
+      const running = p.apply(tasks.spin).catch((e: unknown) => e);
+      const xs = Array.from({ length: 40 }, (_, i) => i);
+      expect(await Promise.all(xs.map((x) => p.apply(tasks.square, [x])))).toEqual(xs.map((x) => x * x));
+      expect(await p.map(tasks.square, xs, { chunksize: 1 })).toEqual(xs.map((x) => x * x));
+      await p.terminate();
+      expect(await running).toBeInstanceOf(api.PoolTerminatedError);
+    });
+
     it('await using terminates the pool at the end of the scope', async () => {
       let pids: number[] = [];
       {
