@@ -6,8 +6,8 @@
  * the bytes into a page; a socket allocates a buffer per write and wakes the reader every time,
  * a pipe only when it was empty). Node cannot make a pipe (`pipe(2)`, `mkfifo(3)`) itself, so
  * the host asks the `mkfifo` program for a few named pipes ahead of need, in its private 0700
- * folder, off the path of any call. Without `mkfifo` (or with `PROC_FIFO_LANE=0`) clients keep
- * using the socket for both directions.
+ * folder, off the path of any call. Elsewhere than on Linux, without `mkfifo` or with
+ * `PROC_FIFO_LANE=0`, clients keep using the socket for both directions.
  *
  * Lifecycle of one lane (handshake in `auth.ts`):
  *   OFFERED   the host opened the read end and sent the path and a nonce after its proof
@@ -32,8 +32,12 @@ import { LANE_NONCE } from '../auth.js';
 const BATCH = 4;
 const LOW = 1;
 
+/**
+ * Linux only: the host starts reading a FIFO before its client opened it, and Linux reports no
+ * end of file on a FIFO that never had a writer; other systems (macOS) report one at once.
+ */
 export function lanesEnabled(): boolean {
-  return process.platform !== 'win32' && process.env.PROC_FIFO_LANE !== '0';
+  return process.platform === 'linux' && process.env.PROC_FIFO_LANE !== '0';
 }
 
 /** Named pipes made ahead of need in `dir`. */
