@@ -24,6 +24,8 @@ const SEQ = 3;
 const POSTED = 4;
 const HANDLED = 5;
 const HEADER_BYTES = 64;
+/** Runs shorter than this are copied as they are (aligning them would cost more than it saves). */
+const STAGE_MIN = 256;
 
 /** `Atomics.waitAsync` (ES2024; Node 20 has it, the es2023 lib does not declare it). */
 const waitAsync = (Atomics as unknown as {
@@ -54,6 +56,17 @@ export class RingWriter {
     this.#port = port;
   }
 
+  #stage = Buffer.allocUnsafeSlow(64 * 1024);
+
+  /** `buf` copied to where its start has the alignment of ring position `at`. */
+  #staged(buf: Uint8Array, at: number): Uint8Array {
+    const n = buf.byteLength;
+    if (this.#stage.length < n + 8) this.#stage = Buffer.allocUnsafeSlow(n + 8);
+    const off = (at - this.#stage.byteOffset) & 7;
+    this.#stage.set(buf, off);
+    return this.#stage.subarray(off, off + n);
+  }
+
   /** Hands `buf` to the reader (copied: the caller may reuse it at once). */
   write(buf: Uint8Array): void {
     const h = this.#h;
@@ -71,8 +84,11 @@ export class RingWriter {
     }
     const at = w & this.#mask;
     const first = Math.min(n, this.#data.length - at);
-    this.#data.set(first === n ? buf : buf.subarray(0, first), at);
-    if (first < n) this.#data.set(buf.subarray(first), 0);
+    // Copies into shared memory go word by word only when source and target share their
+    // alignment, else byte by byte (3x slower here): stage a misaligned run first.
+    const src = n >= STAGE_MIN && ((buf.byteOffset - at) & 7) !== 0 ? this.#staged(buf, at) : buf;
+    this.#data.set(first === n ? src : src.subarray(0, first), at);
+    if (first < n) this.#data.set(src.subarray(first), 0);
     Atomics.store(h, W, (w + n) | 0);
     Atomics.add(h, SEQ, 1);
     if (Atomics.load(h, WAITING) === 1) Atomics.notify(h, SEQ);
@@ -116,8 +132,12 @@ export class RingReader {
     const r = h[R] >>> 0;
     const n = ((Atomics.load(h, W) >>> 0) - r) >>> 0;
     if (n === 0) return false;
-    const out = Buffer.allocUnsafe(n);
     const at = r & this.#mask;
+    // Allocated with the alignment of `at`, so the copy out of shared memory goes word by word.
+    const pad = n >= STAGE_MIN ? 8 : 0;
+    const whole = Buffer.allocUnsafe(n + pad);
+    const skew = pad === 0 ? 0 : (at - whole.byteOffset) & 7;
+    const out = whole.subarray(skew, skew + n);
     const first = Math.min(n, this.#data.length - at);
     out.set(this.#data.subarray(at, at + first), 0);
     if (first < n) out.set(this.#data.subarray(0, n - first), first);
