@@ -95,26 +95,12 @@ port.on('close', () => {
 /** FIFO lanes for remote clients' frames (`fifo-lanes.ts`); none when disabled. */
 const lanes = lanesEnabled() ? new FifoPool(path.dirname(address)) : undefined;
 
-/** Offers a lane to a client that just proved its key; undefined when none is ready. */
-function offerLane(conn: SocketConn, parser: FrameParser, socket: net.Socket): HostLane | undefined {
+/** Offers a lane (`on` gets what comes through it); undefined when none is ready. */
+function offerLane(on: ConstructorParameters<typeof HostLane>[1]): HostLane | undefined {
   const fifo = lanes?.take();
   if (!fifo) return undefined;
   try {
-    return new HostLane(fifo, {
-      bytes: (chunk) => {
-        if (conn.killed) return;
-        try {
-          parser.push(chunk);
-        } catch {
-          conn.kill();
-        }
-      },
-      // The client process closed its lane (it exited or died): drop it once its socket is closed too.
-      end: () => {
-        if (socket.destroyed && !conn.closed) engine.drop(conn);
-      },
-      bad: () => conn.kill(),
-    });
+    return new HostLane(fifo, on);
   } catch {
     fs.rm(fifo, { force: true }, () => {});
     return undefined;
@@ -130,18 +116,27 @@ function serve(socket: net.Socket): void {
   /** A lane was offered and the client's status byte has not come yet. */
   let awaitingAnswer = false;
   let pending: Buffer = Buffer.alloc(0);
+  /** Frames from the client, through its socket or its lane; a malformed one cuts it off. */
+  const feed = (chunk: Buffer) => {
+    if (!conn || conn.killed) return;
+    try {
+      parser?.push(chunk);
+    } catch {
+      conn.kill();
+    }
+  };
+  /** The client is gone: its waiters are withdrawn and what it held goes back (once). */
+  const drop = () => {
+    lane?.close();
+    if (conn && !conn.closed) engine.drop(conn);
+  };
   socket.on('error', () => {});
   socket.on('close', () => {
     if (!conn || conn.closed) return;
-    const c = conn;
-    const drop = () => {
-      lane?.close();
-      if (!c.closed) engine.drop(c);
-    };
     // The client went (it exited or died): what it wrote into its lane is still served first,
-    // up to the lane's end of file. A client that said it took the lane but whose nonce has
-    // not come (it never opened it?) gets a moment for it, not forever.
-    if (lane?.open && !c.killed) {
+    // up to the lane's end of file (which drops it). A client that said it took the lane but
+    // whose nonce has not come (it never opened it?) gets a moment for it, not forever.
+    if (lane?.open && !conn.killed) {
       if (!lane.verified)
         setTimeout(() => {
           if (!lane?.verified) drop();
@@ -158,11 +153,7 @@ function serve(socket: net.Socket): void {
       chunk = chunk.subarray(1);
       if (chunk.length === 0) return;
     }
-    try {
-      parser?.push(chunk);
-    } catch {
-      conn?.kill();
-    }
+    feed(chunk);
   };
   socket.on('data', (chunk: Buffer) => {
     if (parser) {
@@ -180,9 +171,15 @@ function serve(socket: net.Socket): void {
     }
     const c = new SocketConn(socket);
     conn = c;
-    const p = new FrameParser((op, prim, req, a, b, cc, payload) => engine.frame(c, op, prim, req, a, b, cc, payload));
-    parser = p;
-    lane = offerLane(c, p, socket);
+    parser = new FrameParser((op, prim, req, a, b, cc, payload) => engine.frame(c, op, prim, req, a, b, cc, payload));
+    lane = offerLane({
+      bytes: feed,
+      // The client process closed its lane (it exited or died): drop it once its socket is closed too.
+      end: () => {
+        if (socket.destroyed) drop();
+      },
+      bad: () => c.kill(),
+    });
     awaitingAnswer = lane !== undefined;
     socket.write(Buffer.concat([proof(authkey, 'host', theirs), lane ? lane.offer() : NO_LANE]));
     if (rest.length > 0) push(rest);
