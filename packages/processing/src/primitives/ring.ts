@@ -14,6 +14,10 @@
  * Ordering: bytes that do not fit go by `postMessage`, and the writer uses the ring again only
  * once the reader has handled every posted message (the reader drains the ring before each
  * message), so the reader always sees bytes in the order they were written.
+ *
+ * The same ring, in memory shared between processes, carries a remote client's frames to its
+ * host (`shm-lane.ts`); there the overflow and the wake-up go through the lane's FIFO instead
+ * (a `RingSide`), because `Atomics.notify` does not reach another process.
  */
 import type { MessagePort } from 'node:worker_threads';
 
@@ -34,11 +38,43 @@ const waitAsync = (Atomics as unknown as {
 
 /** Data bytes per direction (a power of two, so positions wrap with the u32 counters). */
 export const RING_BYTES = 1 << 20;
+export const RING_HEADER_BYTES = HEADER_BYTES;
 
 /** One direction's shared memory. */
 export function ringBuffer(bytes = RING_BYTES): SharedArrayBuffer {
-  if (bytes <= 0 || (bytes & (bytes - 1)) !== 0) throw new RangeError('ring size must be a power of two');
+  checkRingSize(bytes);
   return new SharedArrayBuffer(HEADER_BYTES + bytes);
+}
+
+export function checkRingSize(bytes: number): void {
+  if (bytes <= 0 || (bytes & (bytes - 1)) !== 0) throw new RangeError('ring size must be a power of two');
+}
+
+/** How a writer reaches its reader besides the ring. */
+export interface RingSide {
+  /** Bytes that do not fit, in order; true when handed over now, else `done` follows. */
+  overflow(buf: Uint8Array, done?: (err?: Error | null) => void): boolean;
+  /** The reader said it sleeps (`waiting` is 1): wake it. */
+  wake(h: Int32Array): void;
+}
+
+/** Takes a sleeping reader's flag back: true for the one writer that must wake it. */
+export function claimWake(h: Int32Array): boolean {
+  return Atomics.compareExchange(h, WAITING, 1, 0) === 1;
+}
+
+/** Within one process: overflow by `postMessage`, wake-up by `Atomics.notify`. */
+export function portSide(port: MessagePort): RingSide {
+  return {
+    overflow(buf) {
+      const u8 = new Uint8Array(buf);
+      port.postMessage(u8, [u8.buffer]);
+      return true;
+    },
+    wake(h) {
+      Atomics.notify(h, SEQ);
+    },
+  };
 }
 
 /** The writing end of a ring (one thread). */
@@ -46,14 +82,14 @@ export class RingWriter {
   readonly #h: Int32Array;
   readonly #data: Uint8Array;
   readonly #mask: number;
-  readonly #port: MessagePort;
+  readonly #side: RingSide;
   #posted = 0;
 
-  constructor(sab: SharedArrayBuffer, port: MessagePort) {
+  constructor(sab: SharedArrayBuffer, side: RingSide) {
     this.#h = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;
-    this.#port = port;
+    this.#side = side;
   }
 
   #stage = Buffer.allocUnsafeSlow(64 * 1024);
@@ -67,20 +103,21 @@ export class RingWriter {
     return this.#stage.subarray(off, off + n);
   }
 
-  /** Hands `buf` to the reader (copied: the caller may reuse it at once). */
-  write(buf: Uint8Array): void {
+  /**
+   * Hands `buf` to the reader (copied: the caller may reuse it at once). True when it is in the
+   * ring or handed to the side now; false when the side took it and calls `done` later.
+   */
+  write(buf: Uint8Array, done?: (err?: Error | null) => void): boolean {
     const h = this.#h;
     const n = buf.byteLength;
-    if (n === 0) return;
+    if (n === 0) return true;
     const w = h[W] >>> 0;
     const used = (w - (Atomics.load(h, R) >>> 0)) >>> 0;
     if (this.#posted !== Atomics.load(h, HANDLED) || n > this.#data.length - used) {
-      // Full (or messages still unread): the port keeps the order behind what the ring holds.
+      // Full (or overflow still unread): the side keeps the order behind what the ring holds.
       this.#posted++;
       Atomics.store(h, POSTED, this.#posted);
-      const u8 = new Uint8Array(buf);
-      this.#port.postMessage(u8, [u8.buffer]);
-      return;
+      return this.#side.overflow(buf, done);
     }
     const at = w & this.#mask;
     const first = Math.min(n, this.#data.length - at);
@@ -91,44 +128,54 @@ export class RingWriter {
     if (first < n) this.#data.set(src.subarray(first), 0);
     Atomics.store(h, W, (w + n) | 0);
     Atomics.add(h, SEQ, 1);
-    if (Atomics.load(h, WAITING) === 1) Atomics.notify(h, SEQ);
+    if (Atomics.load(h, WAITING) === 1) this.#side.wake(h);
+    return true;
   }
 }
 
-/**
- * The reading end: calls `onBytes` with each run of bytes, in order, from the ring and the
- * overflow messages. Runs until `stop()`; it does not keep the event loop alive by itself.
- */
-export class RingReader {
-  readonly #h: Int32Array;
+/** Takes what a ring holds, for a reader (the in-process loop below, or a shared-memory lane). */
+export class RingDrain {
+  readonly h: Int32Array;
   readonly #data: Uint8Array;
   readonly #mask: number;
   readonly #onBytes: (buf: Buffer) => void;
-  #stopped = false;
   #handled = 0;
 
-  constructor(sab: SharedArrayBuffer, port: MessagePort, onBytes: (buf: Buffer) => void) {
-    this.#h = new Int32Array(sab, 0, HEADER_BYTES / 4);
+  constructor(sab: SharedArrayBuffer, onBytes: (buf: Buffer) => void) {
+    this.h = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;
     this.#onBytes = onBytes;
-    port.on('message', (u8: Uint8Array) => {
-      if (this.#stopped) return;
-      this.#drain();
-      Atomics.store(this.#h, HANDLED, ++this.#handled);
-      this.#onBytes(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
-    });
-    void this.#loop();
   }
 
-  stop(): void {
-    this.#stopped = true;
-    Atomics.notify(this.#h, SEQ);
+  /** The ring holds bytes not yet taken. */
+  get pending(): boolean {
+    return Atomics.load(this.h, W) !== this.h[R];
   }
 
-  /** Reads everything the ring holds now; false when it was empty. */
-  #drain(): boolean {
-    const h = this.#h;
+  /** Declares the reader asleep (true), unless bytes came meanwhile (false, and it stays awake). */
+  sleep(): boolean {
+    Atomics.store(this.h, WAITING, 1);
+    if (!this.pending) return true;
+    Atomics.store(this.h, WAITING, 0);
+    return false;
+  }
+
+  /** The reader is awake (the writer rings only for a sleeping one). */
+  awake(): void {
+    Atomics.store(this.h, WAITING, 0);
+  }
+
+  /** An overflow run: whatever the ring held before it goes first. */
+  overflow(buf: Buffer): void {
+    this.drain();
+    Atomics.store(this.h, HANDLED, ++this.#handled);
+    this.#onBytes(buf);
+  }
+
+  /** Reads everything the ring holds now (in one run to `onBytes`); false when it was empty. */
+  drain(): boolean {
+    const h = this.h;
     const r = h[R] >>> 0;
     const n = ((Atomics.load(h, W) >>> 0) - r) >>> 0;
     if (n === 0) return false;
@@ -142,8 +189,36 @@ export class RingReader {
     out.set(this.#data.subarray(at, at + first), 0);
     if (first < n) out.set(this.#data.subarray(0, n - first), first);
     Atomics.store(h, R, (r + n) | 0);
+    this.#onBytes(out);
+    return true;
+  }
+}
+
+/**
+ * The reading end: calls `onBytes` with each run of bytes, in order, from the ring and the
+ * overflow messages. Runs until `stop()`; it does not keep the event loop alive by itself.
+ */
+export class RingReader {
+  readonly #ring: RingDrain;
+  #stopped = false;
+
+  constructor(sab: SharedArrayBuffer, port: MessagePort, onBytes: (buf: Buffer) => void) {
+    this.#ring = new RingDrain(sab, onBytes);
+    port.on('message', (u8: Uint8Array) => {
+      if (this.#stopped) return;
+      this.#ring.overflow(Buffer.from(u8.buffer, u8.byteOffset, u8.byteLength));
+    });
+    void this.#loop();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    Atomics.notify(this.#ring.h, SEQ);
+  }
+
+  #drain(): void {
     try {
-      this.#onBytes(out);
+      this.#ring.drain();
     } catch (err) {
       // A malformed frame is a bug: surface it as the port's listener would, and stop reading.
       this.#stopped = true;
@@ -151,24 +226,22 @@ export class RingReader {
         throw err;
       });
     }
-    return true;
   }
 
   async #loop(): Promise<void> {
-    const h = this.#h;
+    const ring = this.#ring;
+    const h = ring.h;
     while (!this.#stopped) {
       this.#drain();
-      Atomics.store(h, WAITING, 1);
       const seq = Atomics.load(h, SEQ);
-      if (Atomics.load(h, W) !== h[R]) {
+      if (!ring.sleep()) {
         // Written meanwhile: yield to the event loop (sockets, timers) before reading on.
-        Atomics.store(h, WAITING, 0);
         await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       const res = waitAsync(h, SEQ, seq);
       if (res.async) await res.value;
-      Atomics.store(h, WAITING, 0);
+      ring.awake();
     }
   }
 }

@@ -47,3 +47,12 @@ export async function getThenDie(q: Queue, k: number): Promise<void> {
   for (let i = 0; i < k; i++) await q.get();
   process.kill(process.pid, 'SIGKILL');
 }
+
+/** Puts how many lane rings (memfds from proc's addon) this process has mapped, then waits. */
+export async function reportRings(q: Queue, stop: Event): Promise<void> {
+  await q.put('warm-up');
+  const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+  const rings = new Set(maps.split('\n').filter((l) => l.includes('memfd:proc-lane')).map((l) => l.split(/\s+/)[4]));
+  await q.put(rings.size);
+  await stop.wait();
+}

@@ -99,7 +99,9 @@ async function rawClient(q: Queue) {
   const len = got.readUInt16LE(32);
   expect(len).toBeGreaterThan(16);
   await need(32 + 2 + len);
-  const lanePath = got.subarray(32 + 2 + 16, 32 + 2 + len).toString('utf8');
+  // The offer's body: nonce, u16 length and the FIFO's path, then the ring's path (if any).
+  const n = got.readUInt16LE(32 + 2 + 16);
+  const lanePath = got.subarray(32 + 2 + 16 + 2, 32 + 2 + 16 + 2 + n).toString('utf8');
   got = got.subarray(32 + 2 + len);
   return { socket, closed, lanePath, received: () => got, need };
 }

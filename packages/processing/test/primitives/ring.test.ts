@@ -15,8 +15,8 @@ it('carries every byte in order across wrap-around, overflow and oversized write
   const total = sizes.reduce((a, b) => a + b, 0);
   const worker = new Worker(
     `const { workerData } = require('node:worker_threads');
-     import(workerData.ringJs).then(({ RingWriter }) => {
-       const w = new RingWriter(workerData.sab, workerData.port);
+     import(workerData.ringJs).then(({ RingWriter, portSide }) => {
+       const w = new RingWriter(workerData.sab, portSide(workerData.port));
        let k = 0;
        workerData.sizes.forEach((n, i) => {
          const b = new Uint8Array(n);

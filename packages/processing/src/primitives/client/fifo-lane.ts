@@ -6,20 +6,28 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import { LANE_NONCE } from '../auth.js';
+import { fifoSide, MODE_FIFO, MODE_RING } from '../lane-ring.js';
+import { RingWriter } from '../ring.js';
+import { shmNative } from '../shm.js';
 import { writeDirect } from './direct-write.js';
 
 export class ClientLane {
   readonly #stream: net.Socket;
+  /** The lane's shared-memory ring (`lane-ring.ts`), when the host offered one and it mapped. */
+  readonly #ring: RingWriter | undefined;
 
   /**
-   * Opens the write end (the host holds the read end open, so this does not block) and writes
-   * the nonce first. Throws when the FIFO cannot be opened; the caller keeps its socket then.
+   * Opens the write end (the host holds the read end open, so this does not block), maps the
+   * offered ring if it can, and writes the nonce and the mode byte first. Throws when the FIFO
+   * cannot be opened; the caller keeps its socket then.
    */
-  constructor(fifo: string, nonce: Buffer, onError: (err: Error) => void) {
+  constructor(fifo: string, nonce: Buffer, ring: string | undefined, onError: (err: Error) => void) {
+    const memory = ring ? mapRing(ring) : undefined;
     const fd = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
     try {
-      // An empty pipe takes 16 bytes at once.
-      if (fs.writeSync(fd, nonce) !== nonce.length) throw new Error('short write');
+      // An empty pipe takes 17 bytes at once.
+      const head = Buffer.concat([nonce, Buffer.of(memory ? MODE_RING : MODE_FIFO)]);
+      if (fs.writeSync(fd, head) !== head.length) throw new Error('short write');
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -27,9 +35,12 @@ export class ClientLane {
     this.#stream = new net.Socket({ fd, readable: false, writable: true });
     this.#stream.unref();
     this.#stream.on('error', onError);
+    this.#ring = memory ? new RingWriter(memory, fifoSide(this.#stream)) : undefined;
   }
 
+  /** True when the host has `buf` now (in the ring, or taken by the kernel); else `done` follows. */
   write(buf: Buffer, done: (err?: Error | null) => void): boolean {
+    if (this.#ring) return this.#ring.write(buf, done);
     return writeDirect(this.#stream, buf, done);
   }
 
@@ -46,8 +57,27 @@ export class ClientLane {
   }
 }
 
-/** Parses the host's lane offer (after its proof): the lane's nonce and path, or null for none. */
-export function parseOffer(body: Buffer): { nonce: Buffer; path: string } | null {
-  if (body.length <= LANE_NONCE) return null;
-  return { nonce: Buffer.from(body.subarray(0, LANE_NONCE)), path: body.subarray(LANE_NONCE).toString('utf8') };
+function mapRing(path: string): SharedArrayBuffer | undefined {
+  try {
+    return shmNative()?.open(path);
+  } catch {
+    // The host's memfd could not be opened here (a sandbox hiding /proc?): FIFO only.
+    return undefined;
+  }
+}
+
+/**
+ * Parses the host's lane offer (after its proof): the nonce, u16 length and the FIFO's path,
+ * then the path of a shared-memory ring (may be empty). Null for none or a malformed offer.
+ */
+export function parseOffer(body: Buffer): { nonce: Buffer; path: string; ring: string | undefined } | null {
+  if (body.length < LANE_NONCE + 2) return null;
+  const n = body.readUInt16LE(LANE_NONCE);
+  if (n === 0 || body.length < LANE_NONCE + 2 + n) return null;
+  const ring = body.subarray(LANE_NONCE + 2 + n).toString('utf8');
+  return {
+    nonce: Buffer.from(body.subarray(0, LANE_NONCE)),
+    path: body.subarray(LANE_NONCE + 2, LANE_NONCE + 2 + n).toString('utf8'),
+    ring: ring.length > 0 ? ring : undefined,
+  };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import { currentProcess } from '@proc/core';
 import { HostGoneError } from '../errors.js';
-import { RingReader, RingWriter, ringBuffer } from '../ring.js';
+import { portSide, RingReader, RingWriter, ringBuffer } from '../ring.js';
 import { Channel } from './channel.js';
 
 /** How long the first primitive waits for its host thread to listen. */
@@ -29,14 +29,13 @@ export class PortChannel extends Channel {
   constructor(address: string, port: MessagePort, toHost: SharedArrayBuffer, fromHost: SharedArrayBuffer) {
     super(address);
     this.#port = port;
-    this.#out = new RingWriter(toHost, port);
+    this.#out = new RingWriter(toHost, portSide(port));
     this.#in = new RingReader(fromHost, port, (buf) => this.parser.push(buf));
     port.unref();
   }
 
   protected write(buf: Buffer): boolean {
-    this.#out.write(buf);
-    return true;
+    return this.#out.write(buf);
   }
 
   protected ref(): void {

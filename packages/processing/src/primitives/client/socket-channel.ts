@@ -64,7 +64,7 @@ export class SocketChannel extends Channel {
         const offer = n > 0 ? parseOffer(pending.subarray(2, 2 + n)) : null;
         const rest = pending.subarray(2 + n);
         if (offer) {
-          this.#lane = this.#openLane(offer.path, offer.nonce);
+          this.#lane = this.#openLane(offer.path, offer.nonce, offer.ring);
           // The status byte: from here on, this client's frames come through the lane (1) or not (0).
           socket.write(Buffer.of(this.#lane ? 1 : 0));
         }
@@ -101,12 +101,12 @@ export class SocketChannel extends Channel {
     return writeDirect(this.#socket, buf, done);
   }
 
-  #openLane(fifo: string, nonce: Buffer): ClientLane | undefined {
+  #openLane(fifo: string, nonce: Buffer, ring: string | undefined): ClientLane | undefined {
     // Only a main thread takes a lane: a worker thread would track the FIFO's fd as its own
     // and close that number again when it exits, whoever holds it by then.
     if (!isMainThread) return undefined;
     try {
-      return new ClientLane(fifo, nonce, (cause) => this.#laneFailed(cause));
+      return new ClientLane(fifo, nonce, ring, (cause) => this.#laneFailed(cause));
     } catch {
       // The FIFO could not be opened: the socket carries both directions.
       return undefined;

@@ -27,6 +27,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { LANE_NONCE } from '../auth.js';
+import { LANE_RING_SIZE, LaneRingReader, MODE_FIFO, MODE_RING } from '../lane-ring.js';
+import { shmNative } from '../shm.js';
 
 /** FIFOs made at a time, and the stock below which more are made. */
 const BATCH = 4;
@@ -90,8 +92,13 @@ export class HostLane {
   readonly #onBad: () => void;
   #accepted = false;
   #eof = false;
-  /** The nonce has come first through the FIFO; null until then (what came of it so far). */
+  /** The nonce and mode byte have come first through the FIFO; null until then (what came so far). */
   #head: Buffer | null = Buffer.alloc(0);
+  /** The offered ring (`lane-ring.ts`): its memfd until the client answered, and its reader. */
+  #ringFd = -1;
+  #ring: LaneRingReader | undefined;
+  /** The client said it writes into the ring (mode byte 2). */
+  #ringMode = false;
 
   /** Opens the read end (non-blocking: it does not wait for a writer). Throws when it cannot. */
   constructor(fifo: string, on: { bytes(chunk: Buffer): void; end(): void; bad(): void }) {
@@ -107,17 +114,40 @@ export class HostLane {
     this.#stream.on('close', () => {
       this.#eof = true;
       this.#unlink();
-      if (this.#accepted) this.#onEnd();
+      if (this.#accepted) {
+        this.#ring?.end();
+        this.#onEnd();
+      }
     });
+    this.#offerRing();
   }
 
-  /** The offer sent after the host's proof: u16 length, nonce, path (utf8). */
+  /** A shared-memory ring for the client's frames, when proc's addon is here. */
+  #offerRing(): void {
+    const shm = shmNative();
+    if (!shm) return;
+    try {
+      const [fd, memory] = shm.create(LANE_RING_SIZE);
+      this.#ringFd = fd;
+      this.#ring = new LaneRingReader(memory, this.#onBytes);
+    } catch {
+      // No memfd here (or no memory): FIFO only.
+    }
+  }
+
+  /**
+   * The offer sent after the host's proof: u16 length, then the nonce, u16 length and the
+   * FIFO's path, then the ring's path (`/proc/<pid>/fd/<fd>`, empty for none).
+   */
   offer(): Buffer {
     const p = Buffer.from(this.path, 'utf8');
-    const out = Buffer.allocUnsafe(2 + LANE_NONCE + p.length);
-    out.writeUInt16LE(LANE_NONCE + p.length, 0);
+    const ring = Buffer.from(this.#ringFd >= 0 ? `/proc/${process.pid}/fd/${this.#ringFd}` : '', 'utf8');
+    const out = Buffer.allocUnsafe(2 + LANE_NONCE + 2 + p.length + ring.length);
+    out.writeUInt16LE(LANE_NONCE + 2 + p.length + ring.length, 0);
     this.nonce.copy(out, 2);
-    p.copy(out, 2 + LANE_NONCE);
+    out.writeUInt16LE(p.length, 2 + LANE_NONCE);
+    p.copy(out, 2 + LANE_NONCE + 2);
+    ring.copy(out, 2 + LANE_NONCE + 2 + p.length);
     return out;
   }
 
@@ -134,6 +164,8 @@ export class HostLane {
   /** The client's status byte on the socket (1: it writes through the lane from now on). */
   answer(accepted: boolean): void {
     this.#unlink();
+    // The client has mapped the ring by now, or never will.
+    this.#closeRingFd();
     if (accepted) this.#accepted = true;
     else this.close();
   }
@@ -142,27 +174,47 @@ export class HostLane {
   close(): void {
     this.#accepted = false;
     this.#unlink();
+    this.#closeRingFd();
+    this.#ring?.stop();
     this.#stream.destroy();
   }
 
   #data(chunk: Buffer): void {
     if (this.#head !== null) {
-      // The first bytes must be this lane's nonce: only its client was told it.
+      // The first bytes must be this lane's nonce (only its client was told it), then the mode.
       const head = this.#head.length === 0 ? chunk : Buffer.concat([this.#head, chunk]);
-      if (head.length < LANE_NONCE) {
+      if (head.length >= LANE_NONCE && !timingSafeEqual(head.subarray(0, LANE_NONCE), this.nonce)) {
+        this.#bad();
+        return;
+      }
+      if (head.length < LANE_NONCE + 1) {
         this.#head = head;
         return;
       }
-      if (!timingSafeEqual(head.subarray(0, LANE_NONCE), this.nonce)) {
-        this.close();
-        this.#onBad();
+      const mode = head[LANE_NONCE];
+      if (mode === MODE_RING && this.#ring) this.#ringMode = true;
+      else if (mode === MODE_FIFO) this.#ring?.stop();
+      else {
+        this.#bad();
         return;
       }
       this.#head = null;
-      chunk = head.subarray(LANE_NONCE);
-      if (chunk.length === 0) return;
+      chunk = head.subarray(LANE_NONCE + 1);
+      if (chunk.length === 0 && !this.#ringMode) return;
     }
-    this.#onBytes(chunk);
+    if (!this.#ringMode) this.#onBytes(chunk);
+    else if (!this.#ring?.records(chunk)) this.#bad();
+  }
+
+  #bad(): void {
+    this.close();
+    this.#onBad();
+  }
+
+  #closeRingFd(): void {
+    if (this.#ringFd < 0) return;
+    fs.close(this.#ringFd, () => {});
+    this.#ringFd = -1;
   }
 
   #unlinked = false;

@@ -11,7 +11,7 @@ import { type MessagePort, workerData } from 'node:worker_threads';
 import { CHALLENGE, PROOF, proof, verify } from '../auth.js';
 import { microtask } from '../microtask.js';
 import { FrameParser, FrameWriter, type Op } from '../protocol.js';
-import { RingReader, RingWriter } from '../ring.js';
+import { portSide, RingReader, RingWriter } from '../ring.js';
 import type { Conn } from './conn.js';
 import { Engine } from './engine.js';
 import { FifoPool, HostLane, lanesEnabled } from './fifo-lanes.js';
@@ -27,7 +27,7 @@ interface HostData {
 }
 
 const { address, authkey, port, ready, toHost, fromHost } = workerData as HostData;
-const toMain = new RingWriter(fromHost, port);
+const toMain = new RingWriter(fromHost, portSide(port));
 const engine = new Engine();
 let nextConn = 1;
 
