@@ -1,6 +1,7 @@
-// Shared memory between processes for the primitives' lanes (src/primitives/shm/): Node has
+// Shared memory between processes for the primitives' lanes (src/primitives/shm.ts): Node has
 // no mmap, and a SharedArrayBuffer cannot leave its process. This addon maps a memfd (or a
-// file another process opened) as a SharedArrayBuffer, so both ends use Atomics on it.
+// file another process opened) as a SharedArrayBuffer, so both ends use Atomics on it; it also
+// makes the lanes' FIFOs (Node has no mkfifo either).
 //
 // Built by scripts/build-native.mjs when a C++ compiler and Node's headers are present; proc
 // works without it (lanes then carry frames through their FIFO). Linux only (memfd_create).
@@ -103,6 +104,16 @@ void Open(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(Wrap(isolate, p, static_cast<size_t>(st.st_size)));
 }
 
+// mkfifo(path, mode): a named pipe for a lane (Node has no call for it).
+void MakeFifo(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> ctx = isolate->GetCurrentContext();
+  String::Utf8Value path(isolate, args[0]);
+  if (*path == nullptr) return ThrowErrno(isolate, "mkfifo", EINVAL);
+  mode_t mode = static_cast<mode_t>(args[1]->Uint32Value(ctx).FromMaybe(0600));
+  if (mkfifo(*path, mode) != 0) return ThrowErrno(isolate, "mkfifo", errno);
+}
+
 // Node unloads an addon when the worker thread that loaded it exits, but V8 may free a
 // SharedArrayBuffer's memory later (another thread or process-wide teardown still held it) and
 // call Unmap: keep this library loaded until the process ends.
@@ -123,6 +134,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   Isolate* isolate = context->GetIsolate();
   NODE_SET_METHOD(exports, "create", Create);
   NODE_SET_METHOD(exports, "open", Open);
+  NODE_SET_METHOD(exports, "mkfifo", MakeFifo);
   (void)module;
   (void)isolate;
 }

@@ -3,11 +3,14 @@
  *   host   -> client: 32 random bytes (challenge)
  *   client -> host:   HMAC-SHA256(key, 'proc.primitives.client' + challenge), 32 random bytes
  *   host   -> client: HMAC-SHA256(key, 'proc.primitives.host' + client's bytes),
- *                     then a lane offer: u16 length, then 16 random bytes (the lane's nonce) and
- *                     the path of a FIFO for the client's frames (length 0: no lane)
+ *                     then a lane offer: u16 length (0: no lane), then 16 random bytes (the
+ *                     lane's nonce), u16 length and the path of a FIFO for the client's
+ *                     frames, then the path of a shared-memory ring (may be empty)
  *   client -> host:   after an offer, one status byte: 1 if it opened the FIFO and wrote the
- *                     nonce into it (its frames come that way from now on), 0 if not
- * A wrong proof closes the socket. Digests are compared in constant time. Lanes: host/fifo-lanes.ts.
+ *                     nonce and a mode byte into it (its frames come that way from now on:
+ *                     mode 1 in the FIFO itself, mode 2 in the ring), 0 if not
+ * A wrong proof closes the socket. Digests are compared in constant time. Lanes: host/fifo-lanes.ts,
+ * lane-ring.ts.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

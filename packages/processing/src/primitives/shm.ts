@@ -11,6 +11,8 @@ export interface ShmNative {
   create(size: number): [fd: number, memory: SharedArrayBuffer];
   /** Maps the whole file at `path` (another process's memfd). */
   open(path: string): SharedArrayBuffer;
+  /** `mkfifo(3)`: Node has no call for it (without the addon, the `mkfifo` program makes them). */
+  mkfifo(path: string, mode: number): void;
 }
 
 let loaded: ShmNative | null | undefined;

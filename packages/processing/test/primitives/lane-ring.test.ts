@@ -89,3 +89,18 @@ it.runIf(linux && addon)("a child's lane writes into a shared-memory ring, and P
   expect(await report()).toBe(1);
   expect(await report({ ...process.env, PROC_SHM_LANE: '0' })).toBe(0);
 }, 60_000);
+
+it.runIf(linux && addon)('every child of a burst gets a lane of its own (the addon makes a FIFO when none is in stock)', async () => {
+  const q = new Queue();
+  const stop = new Event();
+  const children = Array.from({ length: 8 }, () => new Process({ target: reportRings, module: fixture, args: [q, stop] }));
+  onTestFinished(async () => {
+    await stop.set();
+    await Promise.all(children.map((p) => p.join()));
+  });
+  await Promise.all(children.map((p) => p.start()));
+  const got: unknown[] = [];
+  for (let i = 0; i < 16; i++) got.push(await q.get({ timeout: 60_000 }));
+  expect(got.filter((x) => x === 'warm-up')).toHaveLength(8);
+  expect(got.filter((x) => x !== 'warm-up')).toEqual(Array(8).fill(1));
+}, 120_000);

@@ -9,17 +9,22 @@
  * folder, off the path of any call. Elsewhere than on Linux, without `mkfifo` or with
  * `PROC_FIFO_LANE=0`, clients keep using the socket for both directions.
  *
+ * Where proc's addon is built, the host also offers a shared-memory ring with the lane, and a
+ * client that maps it writes its frames there; the FIFO then carries only wake-ups and
+ * overflow (`lane-ring.ts`). The mode byte after the nonce says which.
+ *
  * Lifecycle of one lane (handshake in `auth.ts`):
- *   OFFERED   the host opened the read end and sent the path and a nonce after its proof
- *   ACCEPTED  the client opened the write end, wrote the nonce into it and said so on the
- *             socket (status byte 1); from then on all its frames go through the FIFO
+ *   OFFERED   the host opened the read end and sent the path, a nonce (and a ring) after its proof
+ *   ACCEPTED  the client opened the write end, wrote the nonce and its mode into it and said so
+ *             on the socket (status byte 1); from then on all its frames go through the lane
  *   DECLINED  status byte 0 (the client could not open it), or the socket closed first
- *   ENDED     the FIFO reached end of file: every writer (the client process) closed it
- * The path is unlinked once the client answered, so no one else can open it later. A client is
- * dropped only once both its socket and its lane are closed, so frames the kernel accepted from
- * a client that died right after (a put that resolved) are read and served first; one that said
- * ACCEPTED but whose nonce never came is dropped a grace period after its socket closed
- * (`worker.ts`).
+ *   ENDED     the FIFO reached end of file: every writer (the client process) closed it; the
+ *             host drains the ring one last time
+ * The path is unlinked, and the ring's memfd closed, once the client answered, so no one else
+ * can open them later. A client is dropped only once both its socket and its lane are closed,
+ * so frames a client that died right after a put resolved left in the kernel or the ring are
+ * read and served first; one that said ACCEPTED but whose nonce never came is dropped a grace
+ * period after its socket closed (`worker.ts`).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -57,13 +62,34 @@ export class FifoPool {
 
   /** A fresh FIFO's path, or undefined when none is ready (the client then uses its socket). */
   take(): string | undefined {
-    const p = this.#stock.shift();
+    const p = this.#stock.shift() ?? this.#makeNow();
     if (this.#stock.length <= LOW) this.#refill();
     return p;
   }
 
+  /** With proc's addon, a FIFO is one `mknod(2)` away: no client goes without one. */
+  #makeNow(): string | undefined {
+    const shm = shmNative();
+    if (!shm || this.#broken) return undefined;
+    const p = path.join(this.#dir, `lane-${this.#next++}`);
+    try {
+      shm.mkfifo(p, 0o600);
+      return p;
+    } catch {
+      this.#broken = true;
+      return undefined;
+    }
+  }
+
   #refill(): void {
     if (this.#making || this.#broken) return;
+    if (shmNative()) {
+      for (let i = 0; i < BATCH; i++) {
+        const p = this.#makeNow();
+        if (p) this.#stock.push(p);
+      }
+      return;
+    }
     this.#making = true;
     const paths: string[] = [];
     for (let i = 0; i < BATCH; i++) paths.push(path.join(this.#dir, `lane-${this.#next++}`));
