@@ -1,7 +1,12 @@
 // Shared memory between processes for the primitives' lanes (src/primitives/shm.ts): Node has
 // no mmap, and a SharedArrayBuffer cannot leave its process. This addon maps a memfd (or a
-// file another process opened) as a SharedArrayBuffer, so both ends use Atomics on it; it also
+// file another process opened) as an ArrayBuffer, on which both ends use Atomics; it also
 // makes the lanes' FIFOs (Node has no mkfifo either).
+//
+// Why an ArrayBuffer and not a SharedArrayBuffer: within its process a mapping is used by one
+// thread only (the other end is another process, which V8 knows nothing of), and V8 copies a
+// SharedArrayBuffer word by word with relaxed atomics, several times slower than memcpy. Atomics
+// on an ArrayBuffer are the same instructions.
 //
 // Built by scripts/build-native.mjs when a C++ compiler and Node's headers are present; proc
 // works without it (lanes then carry frames through their FIFO). Linux only (memfd_create).
@@ -27,7 +32,7 @@ using v8::Integer;
 using v8::Isolate;
 using v8::Local;
 using v8::Object;
-using v8::SharedArrayBuffer;
+using v8::ArrayBuffer;
 using v8::String;
 using v8::Value;
 
@@ -41,12 +46,12 @@ void ThrowErrno(Isolate* isolate, const char* what, int err) {
   isolate->ThrowException(e);
 }
 
-// The mapping lives as long as the last SharedArrayBuffer on it (V8 calls this on collection).
+// The mapping lives as long as the ArrayBuffer on it (V8 calls this on collection).
 void Unmap(void* data, size_t length, void*) { munmap(data, length); }
 
-Local<SharedArrayBuffer> Wrap(Isolate* isolate, void* data, size_t size) {
-  std::unique_ptr<v8::BackingStore> store = SharedArrayBuffer::NewBackingStore(data, size, Unmap, nullptr);
-  return SharedArrayBuffer::New(isolate, std::move(store));
+Local<ArrayBuffer> Wrap(Isolate* isolate, void* data, size_t size) {
+  std::unique_ptr<v8::BackingStore> store = ArrayBuffer::NewBackingStore(data, size, Unmap, nullptr);
+  return ArrayBuffer::New(isolate, std::move(store));
 }
 
 void* MapFd(int fd, size_t size) {
@@ -54,7 +59,7 @@ void* MapFd(int fd, size_t size) {
   return p == MAP_FAILED ? nullptr : p;
 }
 
-// create(size): [fd, SharedArrayBuffer] over a new anonymous memfd of `size` bytes (zeroed).
+// create(size): [fd, ArrayBuffer] over a new anonymous memfd of `size` bytes (zeroed).
 // The caller closes fd once every peer has opened it (as /proc/<pid>/fd/<fd>).
 void Create(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -84,7 +89,7 @@ void Create(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(out);
 }
 
-// open(path): a SharedArrayBuffer over the whole file at `path` (a peer's memfd).
+// open(path): an ArrayBuffer over the whole file at `path` (a peer's memfd).
 void Open(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   String::Utf8Value path(isolate, args[0]);
@@ -114,9 +119,9 @@ void MakeFifo(const FunctionCallbackInfo<Value>& args) {
   if (mkfifo(*path, mode) != 0) return ThrowErrno(isolate, "mkfifo", errno);
 }
 
-// Node unloads an addon when the worker thread that loaded it exits, but V8 may free a
-// SharedArrayBuffer's memory later (another thread or process-wide teardown still held it) and
-// call Unmap: keep this library loaded until the process ends.
+// Node unloads an addon when the worker thread that loaded it exits, but V8 may free an
+// ArrayBuffer's memory later (on teardown, after the unload) and call Unmap: keep this library
+// loaded until the process ends.
 void PinLibrary() {
   static bool pinned = false;
   if (pinned) return;

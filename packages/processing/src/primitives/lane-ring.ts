@@ -11,7 +11,10 @@
  * After the lane's nonce, the client writes mode byte 2, then records into the FIFO:
  *   0x00                   wake-up: the host said it sleeps (`waiting`, see `ring.ts`) and the
  *                          client took that flag back (compare-and-swap), so one per sleep
- *   0x01, u32 n, n bytes   overflow: frames that did not fit; the host drains the ring first
+ *   0x01, u32 n, n bytes   overflow: a frame larger than the whole ring; the host drains the
+ *                          ring first
+ * A frame that would fit but finds the ring full waits for room in the client
+ * (`client/fifo-lane.ts`), as a write to a full pipe would.
  * The ring's header, ordering and overflow rule are `ring.ts`'s. The host reads the ring when
  * woken, and looks again on each turn of its event loop (`setImmediate`) while it finds bytes;
  * once a look finds none, it declares itself asleep. At the lane's end
@@ -23,7 +26,7 @@ import { writeDirect } from './client/direct-write.js';
 import { claimWake, RING_HEADER_BYTES, RingDrain, type RingSide } from './ring.js';
 
 /** Data bytes of a lane's ring. */
-export const LANE_RING_BYTES = 256 * 1024;
+export const LANE_RING_BYTES = 1024 * 1024;
 export const LANE_RING_SIZE = RING_HEADER_BYTES + LANE_RING_BYTES;
 /** The mode byte after the nonce: frames follow in the FIFO, or records (frames in the ring). */
 export const MODE_FIFO = 1;
@@ -62,7 +65,7 @@ export class LaneRingReader {
   #stopped = false;
 
   /** The ring starts with its reader asleep, so the client's first frame wakes it. */
-  constructor(memory: SharedArrayBuffer, onBytes: (buf: Buffer) => void) {
+  constructor(memory: ArrayBufferLike, onBytes: (buf: Buffer) => void) {
     this.#ring = new RingDrain(memory, onBytes);
     this.#ring.sleep();
   }

@@ -85,7 +85,7 @@ export class RingWriter {
   readonly #side: RingSide;
   #posted = 0;
 
-  constructor(sab: SharedArrayBuffer, side: RingSide) {
+  constructor(sab: ArrayBufferLike, side: RingSide) {
     this.#h = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;
@@ -101,6 +101,18 @@ export class RingWriter {
     const off = (at - this.#stage.byteOffset) & 7;
     this.#stage.set(buf, off);
     return this.#stage.subarray(off, off + n);
+  }
+
+  /** Data bytes the ring holds when full. */
+  get capacity(): number {
+    return this.#data.length;
+  }
+
+  /** `n` bytes would go into the ring now (rather than to the side). */
+  fits(n: number): boolean {
+    const h = this.#h;
+    const used = ((h[W] >>> 0) - (Atomics.load(h, R) >>> 0)) >>> 0;
+    return this.#posted === Atomics.load(h, HANDLED) && n <= this.#data.length - used;
   }
 
   /**
@@ -141,7 +153,7 @@ export class RingDrain {
   readonly #onBytes: (buf: Buffer) => void;
   #handled = 0;
 
-  constructor(sab: SharedArrayBuffer, onBytes: (buf: Buffer) => void) {
+  constructor(sab: ArrayBufferLike, onBytes: (buf: Buffer) => void) {
     this.h = new Int32Array(sab, 0, HEADER_BYTES / 4);
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;

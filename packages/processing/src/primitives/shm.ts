@@ -7,10 +7,14 @@
 import { createRequire } from 'node:module';
 
 export interface ShmNative {
-  /** A new memfd of `size` zeroed bytes, mapped: its fd (for `/proc/<pid>/fd/<fd>`) and memory. */
-  create(size: number): [fd: number, memory: SharedArrayBuffer];
+  /**
+   * A new memfd of `size` zeroed bytes, mapped: its fd (for `/proc/<pid>/fd/<fd>`) and memory.
+   * The memory is an ArrayBuffer, not a SharedArrayBuffer (`native/shm.cc` says why): only one
+   * thread of each process may use it.
+   */
+  create(size: number): [fd: number, memory: ArrayBuffer];
   /** Maps the whole file at `path` (another process's memfd). */
-  open(path: string): SharedArrayBuffer;
+  open(path: string): ArrayBuffer;
   /** `mkfifo(3)`: Node has no call for it (without the addon, the `mkfifo` program makes them). */
   mkfifo(path: string, mode: number): void;
 }

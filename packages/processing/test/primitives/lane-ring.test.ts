@@ -10,13 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Event, Process, Queue } from '@proc/processing';
 import { expect, it, onTestFinished } from 'vitest';
-import { fifoSide, LaneRingReader } from '../../dist/primitives/lane-ring.js';
-import { RING_HEADER_BYTES, RingWriter } from '../../dist/primitives/ring.js';
+import { ClientLane } from '../../dist/primitives/client/fifo-lane.js';
+import { fifoSide, LANE_RING_BYTES, LANE_RING_SIZE, LaneRingReader } from '../../dist/primitives/lane-ring.js';
+import { RING_HEADER_BYTES, RingDrain, RingWriter } from '../../dist/primitives/ring.js';
+import { shmNative } from '../../dist/primitives/shm.js';
 
 const linux = process.platform === 'linux';
 const addon = fs.existsSync(new URL('../../dist/native/proc_shm.node', import.meta.url));
 const fixture = new URL('./lanes-fixture.ts', import.meta.url).href;
-const { reportRings } = await import(fixture);
+const { reportRings, putBig } = await import(fixture);
 
 it.runIf(linux)('carries every byte in order through the ring, its overflow and wake-ups in a FIFO', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-lane-ring-'));
@@ -67,6 +69,39 @@ it.runIf(linux)('carries every byte in order through the ring, its overflow and 
   expect(bad).toBe(-1);
 });
 
+it.runIf(linux && addon)("a client's frame that finds its ring full waits for room, in order, and its put resolves only then", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'proc-lane-ring-'));
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const fifo = path.join(dir, 'lane');
+  execFileSync('mkfifo', ['-m', '600', fifo]);
+  const rfd = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  onTestFinished(() => fs.closeSync(rfd));
+  const [fd, memory] = (shmNative() as NonNullable<ReturnType<typeof shmNative>>).create(LANE_RING_SIZE);
+  const got: Buffer[] = [];
+  const host = new RingDrain(memory, (b: Buffer) => got.push(Buffer.from(b)));
+  const lane = new ClientLane(fifo, Buffer.alloc(16, 1), `/proc/self/fd/${fd}`, () => {});
+  fs.closeSync(fd);
+  onTestFinished(() => lane.close());
+  const head = Buffer.alloc(17);
+  expect(fs.readSync(rfd, head)).toBe(17);
+  expect(head[16]).toBe(2); // mode: the ring
+  const frame = (i: number) => Buffer.alloc(LANE_RING_BYTES / 4, i);
+  const done: number[] = [];
+  const now: boolean[] = [];
+  for (let i = 0; i < 6; i++) now.push(lane.write(frame(i), () => done.push(i)));
+  // Four fill the ring; the fifth and sixth wait (not in the FIFO: it holds no overflow record).
+  expect(now).toEqual([true, true, true, true, false, false]);
+  await new Promise((r) => setTimeout(r, 20));
+  expect(done).toEqual([]);
+  expect(() => fs.readSync(rfd, Buffer.alloc(64))).toThrow(/EAGAIN/);
+  host.drain();
+  const end = Date.now() + 5000;
+  while (done.length < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  expect(done).toEqual([4, 5]);
+  host.drain();
+  expect(Buffer.concat(got).equals(Buffer.concat([0, 1, 2, 3, 4, 5].map(frame)))).toBe(true);
+});
+
 it.runIf(linux)('a malformed record is refused', () => {
   const reader = new LaneRingReader(new SharedArrayBuffer(RING_HEADER_BYTES + 4096), () => {});
   onTestFinished(() => reader.stop());
@@ -103,4 +138,22 @@ it.runIf(linux && addon)('every child of a burst gets a lane of its own (the add
   for (let i = 0; i < 16; i++) got.push(await q.get({ timeout: 60_000 }));
   expect(got.filter((x) => x === 'warm-up')).toHaveLength(8);
   expect(got.filter((x) => x !== 'warm-up')).toEqual(Array(8).fill(1));
+}, 120_000);
+
+it('96 MiB of 64 KiB items from a child through its ring, the consumer busy at first: every item arrives, in order', async () => {
+  const q = new Queue();
+  // Around a 1 MiB ring many times over, while this main thread (the consumer) does not read at first.
+  const n = 1536;
+  const p = new Process({ target: putBig, module: fixture, args: [q, n, 64 * 1024] });
+  await p.start();
+  const busy = Date.now() + 300;
+  while (Date.now() < busy);
+  for (let i = 0; i < n; i++) {
+    const item = (await q.get({ timeout: 60_000 })) as Uint8Array;
+    expect(item.byteLength).toBe(64 * 1024);
+    expect(new DataView(item.buffer, item.byteOffset).getUint32(0, true)).toBe(i);
+  }
+  expect(await q.get({ timeout: 60_000 })).toBeNull();
+  await p.join();
+  expect(p.exitCode).toBe(0);
 }, 120_000);

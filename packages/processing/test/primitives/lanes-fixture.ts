@@ -56,3 +56,13 @@ export async function reportRings(q: Queue, stop: Event): Promise<void> {
   await q.put(rings.size);
   await stop.wait();
 }
+
+/** Puts `n` items of `size` bytes (item i starts with i) as fast as its puts resolve, then null. */
+export async function putBig(q: Queue, n: number, size: number): Promise<void> {
+  const item = new Uint8Array(size);
+  for (let i = 0; i < n; i++) {
+    new DataView(item.buffer).setUint32(0, i, true);
+    await q.put(item);
+  }
+  await q.put(null);
+}

@@ -11,10 +11,21 @@ import { RingWriter } from '../ring.js';
 import { shmNative } from '../shm.js';
 import { writeDirect } from './direct-write.js';
 
+interface Waiting {
+  buf: Buffer;
+  done: (err?: Error | null) => void;
+}
+
+/** How long frames wait for room in a full ring before looking again. */
+const RING_RETRY_MS = 1;
+
 export class ClientLane {
   readonly #stream: net.Socket;
   /** The lane's shared-memory ring (`lane-ring.ts`), when the host offered one and it mapped. */
   readonly #ring: RingWriter | undefined;
+  /** Frames waiting for room in the ring, in order, and the timer that looks for it. */
+  #waiting: Waiting[] = [];
+  #retry: NodeJS.Timeout | undefined;
 
   /**
    * Opens the write end (the host holds the read end open, so this does not block), maps the
@@ -38,11 +49,39 @@ export class ClientLane {
     this.#ring = memory ? new RingWriter(memory, fifoSide(this.#stream)) : undefined;
   }
 
-  /** True when the host has `buf` now (in the ring, or taken by the kernel); else `done` follows. */
+  /**
+   * True when the host has `buf` now (in the ring, or taken by the kernel); else `done` follows,
+   * and `buf` must stay intact until then.
+   *
+   * A full ring makes the frame wait for room, as a full pipe would, rather than overflow into
+   * the FIFO: a producer faster than its host then sleeps instead of taking a core from it (two
+   * syscalls per overflowed frame, and the host reading them through a stream, measured slower
+   * than waiting). Only a frame larger than the whole ring goes through the FIFO.
+   */
   write(buf: Buffer, done: (err?: Error | null) => void): boolean {
-    if (this.#ring) return this.#ring.write(buf, done);
-    return writeDirect(this.#stream, buf, done);
+    const ring = this.#ring;
+    if (!ring) return writeDirect(this.#stream, buf, done);
+    if (this.#waiting.length === 0 && this.#takes(ring, buf)) return ring.write(buf, done);
+    this.#waiting.push({ buf, done });
+    this.#retry ??= setTimeout(this.#flushWaiting, RING_RETRY_MS);
+    return false;
   }
+
+  #takes(ring: RingWriter, buf: Buffer): boolean {
+    return ring.fits(buf.length) || buf.length > ring.capacity;
+  }
+
+  #flushWaiting = (): void => {
+    this.#retry = undefined;
+    const ring = this.#ring as RingWriter;
+    while (this.#waiting.length > 0) {
+      const w = this.#waiting[0] as Waiting;
+      if (!this.#takes(ring, w.buf)) break;
+      this.#waiting.shift();
+      if (ring.write(w.buf, w.done)) w.done();
+    }
+    if (this.#waiting.length > 0) this.#retry = setTimeout(this.#flushWaiting, RING_RETRY_MS);
+  };
 
   ref(): void {
     this.#stream.ref();
@@ -53,11 +92,16 @@ export class ClientLane {
   }
 
   close(): void {
+    clearTimeout(this.#retry);
+    this.#retry = undefined;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) w.done(new Error('the lane closed before the host had room for this frame'));
     this.#stream.destroy();
   }
 }
 
-function mapRing(path: string): SharedArrayBuffer | undefined {
+function mapRing(path: string): ArrayBuffer | undefined {
   try {
     return shmNative()?.open(path);
   } catch {
