@@ -30,6 +30,8 @@ const HANDLED = 5;
 const HEADER_BYTES = 64;
 /** Runs shorter than this are copied as they are (aligning them would cost more than it saves). */
 const STAGE_MIN = 256;
+/** Where copies need matching alignment: a SharedArrayBuffer (not a lane's mapped ArrayBuffer). */
+const stageFrom = (buf: ArrayBufferLike) => (buf instanceof SharedArrayBuffer ? STAGE_MIN : Number.POSITIVE_INFINITY);
 
 /** `Atomics.waitAsync` (ES2024; Node 20 has it, the es2023 lib does not declare it). */
 const waitAsync = (Atomics as unknown as {
@@ -83,6 +85,7 @@ export class RingWriter {
   readonly #data: Uint8Array;
   readonly #mask: number;
   readonly #side: RingSide;
+  readonly #stageMin: number;
   #posted = 0;
 
   constructor(sab: ArrayBufferLike, side: RingSide) {
@@ -90,6 +93,7 @@ export class RingWriter {
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;
     this.#side = side;
+    this.#stageMin = stageFrom(sab);
   }
 
   #stage = Buffer.allocUnsafeSlow(64 * 1024);
@@ -135,7 +139,7 @@ export class RingWriter {
     const first = Math.min(n, this.#data.length - at);
     // Copies into shared memory go word by word only when source and target share their
     // alignment, else byte by byte (3x slower here): stage a misaligned run first.
-    const src = n >= STAGE_MIN && ((buf.byteOffset - at) & 7) !== 0 ? this.#staged(buf, at) : buf;
+    const src = n >= this.#stageMin && ((buf.byteOffset - at) & 7) !== 0 ? this.#staged(buf, at) : buf;
     this.#data.set(first === n ? src : src.subarray(0, first), at);
     if (first < n) this.#data.set(src.subarray(first), 0);
     Atomics.store(h, W, (w + n) | 0);
@@ -151,6 +155,7 @@ export class RingDrain {
   readonly #data: Uint8Array;
   readonly #mask: number;
   readonly #onBytes: (buf: Buffer) => void;
+  readonly #stageMin: number;
   #handled = 0;
 
   constructor(sab: ArrayBufferLike, onBytes: (buf: Buffer) => void) {
@@ -158,6 +163,7 @@ export class RingDrain {
     this.#data = new Uint8Array(sab, HEADER_BYTES);
     this.#mask = this.#data.length - 1;
     this.#onBytes = onBytes;
+    this.#stageMin = stageFrom(sab);
   }
 
   /** The ring holds bytes not yet taken. */
@@ -193,7 +199,7 @@ export class RingDrain {
     if (n === 0) return false;
     const at = r & this.#mask;
     // Allocated with the alignment of `at`, so the copy out of shared memory goes word by word.
-    const pad = n >= STAGE_MIN ? 8 : 0;
+    const pad = n >= this.#stageMin ? 8 : 0;
     const whole = Buffer.allocUnsafe(n + pad);
     const skew = pad === 0 ? 0 : (at - whole.byteOffset) & 7;
     const out = whole.subarray(skew, skew + n);
