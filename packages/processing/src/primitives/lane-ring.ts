@@ -23,6 +23,7 @@
  */
 import type net from 'node:net';
 import { writeDirect } from './client/direct-write.js';
+import { MAX_FRAME } from './protocol.js';
 import { claimWake, RING_HEADER_BYTES, RingDrain, type RingSide } from './ring.js';
 
 /** Data bytes of a lane's ring. */
@@ -63,15 +64,37 @@ export class LaneRingReader {
   #parts: Buffer[] = [];
   #immediate: NodeJS.Immediate | undefined;
   #stopped = false;
+  readonly #onBad: () => void;
 
-  /** The ring starts with its reader asleep, so the client's first frame wakes it. */
-  constructor(memory: ArrayBufferLike, onBytes: (buf: Buffer) => void) {
+  /**
+   * The ring starts with its reader asleep, so the client's first frame wakes it. `onBad` is
+   * told (once, and the reader stops) when the client broke the lane: a malformed record, or a
+   * ring header that claims more than the ring holds. Frames `onBytes` gets are not checked here.
+   */
+  constructor(memory: ArrayBufferLike, onBytes: (buf: Buffer) => void, onBad: () => void) {
     this.#ring = new RingDrain(memory, onBytes);
     this.#ring.sleep();
+    this.#onBad = onBad;
   }
 
-  /** Bytes from the FIFO, after the mode byte. False on a malformed record (cut the client off). */
-  records(chunk: Buffer): boolean {
+  /** Bytes from the FIFO, after the mode byte. */
+  records(chunk: Buffer): void {
+    try {
+      if (!this.#parse(chunk)) throw new RangeError('malformed lane record');
+      this.#pump();
+    } catch {
+      this.#broken();
+    }
+  }
+
+  #broken(): void {
+    if (this.#stopped) return;
+    this.stop();
+    this.#onBad();
+  }
+
+  /** False on a malformed record. */
+  #parse(chunk: Buffer): boolean {
     let i = 0;
     while (i < chunk.length && !this.#stopped) {
       if (this.#state === 'tag') {
@@ -79,13 +102,14 @@ export class LaneRingReader {
         if (tag === OVERFLOW) this.#state = 'len';
         else if (tag !== WAKE) return false;
       } else if (this.#state === 'len') {
-        this.#len.push(chunk[i++]);
+        this.#len.push(chunk[i++] as number);
         if (this.#len.length === 4) {
           const [a = 0, b = 0, c = 0, d = 0] = this.#len;
           this.#need = (a | (b << 8) | (c << 16) | (d << 24)) >>> 0;
           this.#len = [];
           this.#state = 'body';
-          if (this.#need === 0) return false;
+          // Only a frame larger than the ring comes this way, and no frame is larger than MAX_FRAME.
+          if (this.#need === 0 || this.#need > MAX_FRAME + 4) return false;
         }
       } else {
         const k = Math.min(this.#need, chunk.length - i);
@@ -100,14 +124,17 @@ export class LaneRingReader {
         }
       }
     }
-    this.#pump();
     return true;
   }
 
   /** The lane ended (the client is gone): what its ring still holds is served, then nothing. */
   end(): void {
     if (this.#stopped) return;
-    this.#ring.drain();
+    try {
+      this.#ring.drain();
+    } catch {
+      // A corrupt header at the end: nothing more to serve from it.
+    }
     this.stop();
   }
 
@@ -121,7 +148,13 @@ export class LaneRingReader {
     this.#immediate = undefined;
     if (this.#stopped) return;
     this.#ring.awake();
-    const found = this.#ring.drain();
+    let found: boolean;
+    try {
+      found = this.#ring.drain();
+    } catch {
+      this.#broken();
+      return;
+    }
     // Found bytes: more are likely on their way, so look again next turn without sleeping
     // (a wake-up costs the client a write(2)). Found none: sleep, unless some came meanwhile.
     if (found || !this.#ring.sleep()) this.#immediate ??= setImmediate(this.#pump);

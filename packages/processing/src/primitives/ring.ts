@@ -16,7 +16,7 @@
  * message), so the reader always sees bytes in the order they were written.
  *
  * The same ring, in memory shared between processes, carries a remote client's frames to its
- * host (`shm-lane.ts`); there the overflow and the wake-up go through the lane's FIFO instead
+ * host (`lane-ring.ts`); there the overflow and the wake-up go through the lane's FIFO instead
  * (a `RingSide`), because `Atomics.notify` does not reach another process.
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -44,12 +44,8 @@ export const RING_HEADER_BYTES = HEADER_BYTES;
 
 /** One direction's shared memory. */
 export function ringBuffer(bytes = RING_BYTES): SharedArrayBuffer {
-  checkRingSize(bytes);
-  return new SharedArrayBuffer(HEADER_BYTES + bytes);
-}
-
-export function checkRingSize(bytes: number): void {
   if (bytes <= 0 || (bytes & (bytes - 1)) !== 0) throw new RangeError('ring size must be a power of two');
+  return new SharedArrayBuffer(HEADER_BYTES + bytes);
 }
 
 /** How a writer reaches its reader besides the ring. */
@@ -96,12 +92,12 @@ export class RingWriter {
     this.#stageMin = stageFrom(sab);
   }
 
-  #stage = Buffer.allocUnsafeSlow(64 * 1024);
+  #stage: Buffer | undefined;
 
   /** `buf` copied to where its start has the alignment of ring position `at`. */
   #staged(buf: Uint8Array, at: number): Uint8Array {
     const n = buf.byteLength;
-    if (this.#stage.length < n + 8) this.#stage = Buffer.allocUnsafeSlow(n + 8);
+    if (this.#stage === undefined || this.#stage.length < n + 8) this.#stage = Buffer.allocUnsafeSlow(Math.max(64 * 1024, n + 8));
     const off = (at - this.#stage.byteOffset) & 7;
     this.#stage.set(buf, off);
     return this.#stage.subarray(off, off + n);
@@ -191,12 +187,17 @@ export class RingDrain {
     this.#onBytes(buf);
   }
 
-  /** Reads everything the ring holds now (in one run to `onBytes`); false when it was empty. */
+  /**
+   * Reads everything the ring holds now (in one run to `onBytes`); false when it was empty.
+   * Throws a RangeError when the header claims more than the ring holds (a writer in another
+   * process wrote over it).
+   */
   drain(): boolean {
     const h = this.h;
     const r = h[R] >>> 0;
     const n = ((Atomics.load(h, W) >>> 0) - r) >>> 0;
     if (n === 0) return false;
+    if (n > this.#data.length) throw new RangeError(`ring header corrupt: ${n} bytes claimed`);
     const at = r & this.#mask;
     // Allocated with the alignment of `at`, so the copy out of shared memory goes word by word.
     const pad = n >= this.#stageMin ? 8 : 0;

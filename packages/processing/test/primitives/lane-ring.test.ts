@@ -30,12 +30,17 @@ it.runIf(linux)('carries every byte in order through the ring, its overflow and 
   const memory = new SharedArrayBuffer(RING_HEADER_BYTES + 4096);
   const got: Buffer[] = [];
   let bytes = 0;
-  const reader = new LaneRingReader(memory, (b: Buffer) => {
-    got.push(Buffer.from(b));
-    bytes += b.length;
-  });
+  let bad = 0;
+  const reader = new LaneRingReader(
+    memory,
+    (b: Buffer) => {
+      got.push(Buffer.from(b));
+      bytes += b.length;
+    },
+    () => bad++,
+  );
   const input = new net.Socket({ fd: rfd, readable: true, writable: false });
-  input.on('data', (c: Buffer) => expect(reader.records(c)).toBe(true));
+  input.on('data', (c: Buffer) => reader.records(c));
   const output = new net.Socket({ fd: wfd, readable: false, writable: true });
   onTestFinished(() => {
     reader.stop();
@@ -57,16 +62,17 @@ it.runIf(linux)('carries every byte in order through the ring, its overflow and 
   const end = Date.now() + 10_000;
   while (bytes < total && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   expect(pendingWrites).toBe(0);
+  expect(bad).toBe(0);
   const all = Buffer.concat(got);
   expect(all.length).toBe(total);
-  let bad = -1;
+  let wrong = -1;
   for (let j = 0; j < all.length; j++) {
     if (all[j] !== (j & 0xff)) {
-      bad = j;
+      wrong = j;
       break;
     }
   }
-  expect(bad).toBe(-1);
+  expect(wrong).toBe(-1);
 });
 
 it.runIf(linux && addon)("a client's frame that finds its ring full waits for room, in order, and its put resolves only then", async () => {
@@ -102,11 +108,25 @@ it.runIf(linux && addon)("a client's frame that finds its ring full waits for ro
   expect(Buffer.concat(got).equals(Buffer.concat([0, 1, 2, 3, 4, 5].map(frame)))).toBe(true);
 });
 
-it.runIf(linux)('a malformed record is refused', () => {
-  const reader = new LaneRingReader(new SharedArrayBuffer(RING_HEADER_BYTES + 4096), () => {});
+it.runIf(linux)('a malformed record or a corrupt ring header breaks the lane, once, without throwing', () => {
+  let bad = 0;
+  const reader = new LaneRingReader(new SharedArrayBuffer(RING_HEADER_BYTES + 4096), () => {}, () => bad++);
   onTestFinished(() => reader.stop());
-  expect(reader.records(Buffer.of(0, 0))).toBe(true);
-  expect(reader.records(Buffer.of(7))).toBe(false);
+  reader.records(Buffer.of(0, 0));
+  expect(bad).toBe(0);
+  reader.records(Buffer.of(7));
+  reader.records(Buffer.of(7));
+  expect(bad).toBe(1);
+  // A header whose write position claims more than the ring holds (4 GiB - 1 bytes).
+  const memory = new SharedArrayBuffer(RING_HEADER_BYTES + 4096);
+  let bad2 = 0;
+  let got = 0;
+  const reader2 = new LaneRingReader(memory, () => got++, () => bad2++);
+  onTestFinished(() => reader2.stop());
+  Atomics.store(new Int32Array(memory), 0, -1);
+  reader2.records(Buffer.of(0));
+  expect(bad2).toBe(1);
+  expect(got).toBe(0);
 });
 
 it.runIf(linux && addon)("a child's lane writes into a shared-memory ring, and PROC_SHM_LANE=0 turns that off", async () => {

@@ -11,11 +11,13 @@ import net from 'node:net';
 import { currentProcess, reduceSymbol } from '@proc/core';
 import { Empty, Event, Process, Queue } from '@proc/processing';
 import { expect, it, onTestFinished } from 'vitest';
+import { shmNative } from '../../dist/primitives/shm.js';
 
 const fixture = new URL('./lanes-fixture.ts', import.meta.url).href;
 const { reportLanes, putThenDie, getThenDie, hostAndReport } = await import(fixture);
 const addressKey = Symbol.for('proc.primitives.address');
 const linux = process.platform === 'linux';
+const addon = fs.existsSync(new URL('../../dist/native/proc_shm.node', import.meta.url));
 
 async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms;
@@ -100,10 +102,12 @@ async function rawClient(q: Queue) {
   expect(len).toBeGreaterThan(16);
   await need(32 + 2 + len);
   // The offer's body: nonce, u16 length and the FIFO's path, then the ring's path (if any).
+  const nonce = Buffer.from(got.subarray(32 + 2, 32 + 2 + 16));
   const n = got.readUInt16LE(32 + 2 + 16);
   const lanePath = got.subarray(32 + 2 + 16 + 2, 32 + 2 + 16 + 2 + n).toString('utf8');
+  const ringPath = got.subarray(32 + 2 + 16 + 2 + n, 32 + 2 + len).toString('utf8');
   got = got.subarray(32 + 2 + len);
-  return { socket, closed, lanePath, received: () => got, need };
+  return { socket, closed, lanePath, ringPath, nonce, received: () => got, need };
 }
 
 it.runIf(linux)('a lane that does not start with its nonce gets its client cut off, and the host serves others', async () => {
@@ -115,6 +119,25 @@ it.runIf(linux)('a lane that does not start with its nonce gets its client cut o
   socket.write(Buffer.of(1));
   await closed;
   // Everyone else is still served.
+  const p = new Process({ target: putThenDie, module: fixture, args: [q, 3] });
+  await p.start();
+  await p.join();
+  expect([await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 }), await q.get({ timeout: 30_000 })]).toEqual([0, 1, 2]);
+});
+
+it.runIf(linux && addon)('a client that writes a corrupt ring header gets cut off, and the host serves others', async () => {
+  const q = new Queue();
+  const { socket, closed, lanePath, ringPath, nonce } = await rawClient(q);
+  expect(ringPath).toMatch(/^\/proc\/\d+\/fd\/\d+$/);
+  const ring = new Int32Array((shmNative() as NonNullable<ReturnType<typeof shmNative>>).open(ringPath));
+  const fd = fs.openSync(lanePath, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  onTestFinished(() => fs.closeSync(fd));
+  fs.writeSync(fd, Buffer.concat([nonce, Buffer.of(2)]));
+  socket.write(Buffer.of(1));
+  // The write position claims 4 GiB - 1 bytes; then a wake-up.
+  Atomics.store(ring, 0, -1);
+  fs.writeSync(fd, Buffer.of(0));
+  await closed;
   const p = new Process({ target: putThenDie, module: fixture, args: [q, 3] });
   await p.start();
   await p.join();

@@ -155,7 +155,7 @@ export class HostLane {
     try {
       const [fd, memory] = shm.create(LANE_RING_SIZE);
       this.#ringFd = fd;
-      this.#ring = new LaneRingReader(memory, this.#onBytes);
+      this.#ring = new LaneRingReader(memory, this.#onBytes, () => this.#bad());
     } catch {
       // No memfd here (or no memory): FIFO only.
     }
@@ -229,7 +229,7 @@ export class HostLane {
       if (chunk.length === 0 && !this.#ringMode) return;
     }
     if (!this.#ringMode) this.#onBytes(chunk);
-    else if (!this.#ring?.records(chunk)) this.#bad();
+    else this.#ring?.records(chunk);
   }
 
   #bad(): void {
