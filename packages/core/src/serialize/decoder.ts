@@ -311,10 +311,10 @@ export class Decoder {
     if (kind === T.BIN_BUFFER) return Buffer.from(src); // a copy
     const copy = new Uint8Array(n);
     copy.set(src);
+    // The common case first, before `.buffer` (a call into the runtime, measurable per item).
+    if (kind === T.BIN_UINT8) return copy;
     const ab = copy.buffer;
     switch (kind) {
-      case T.BIN_UINT8:
-        return copy;
       case T.BIN_ARRAYBUFFER:
         return ab;
       case T.BIN_DATAVIEW:

@@ -496,7 +496,8 @@ export class Encoder {
   }
 
   private view(v: ArrayBufferView): void {
-    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    // A Uint8Array (or Buffer) is its own bytes: no `.buffer` (a call into the runtime) or new view.
+    const bytes = v instanceof Uint8Array ? v : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
     this.bytes(viewKind(v), bytes);
   }
 
