@@ -15,11 +15,15 @@
  *                          ring first
  * A frame that would fit but finds the ring full waits for room in the client
  * (`client/fifo-lane.ts`), as a write to a full pipe would.
+ *
  * The ring's header, ordering and overflow rule are `ring.ts`'s. The host reads the ring when
  * woken, and looks again on each turn of its event loop (`setImmediate`) while it finds bytes;
- * once a look finds none, it declares itself asleep. At the lane's end
- * of file (the client exited or died) it drains the ring once more: what a put left there is
- * served.
+ * once a look finds none, it declares itself asleep. At the lane's end of file (the client
+ * exited or died) it drains the ring once more: what a put left there is served.
+ *
+ * The client is trusted no more than its frames: a ring header that claims more bytes than the
+ * ring holds, or a malformed record, cuts that client off (`onBad`); the host thread never
+ * throws for it.
  */
 import type net from 'node:net';
 import { writeDirect } from './client/direct-write.js';
