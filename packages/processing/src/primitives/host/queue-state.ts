@@ -23,6 +23,7 @@
 
 import { microtask } from '../microtask.js';
 import { Deque, idsPayload, Op, readIds } from '../protocol.js';
+import { ByteQueue } from './byte-queue.js';
 import { arm, type Conn, fail, type PrimState, reply } from './conn.js';
 
 interface Getter {
@@ -53,7 +54,8 @@ interface Joiner {
 export class QueueState implements PrimState {
   readonly #id: number;
   readonly #maxsize: number;
-  #items = new Deque<Buffer>();
+  /** QUEUED items, in order (`byte-queue.ts`: bytes, not an object per item). */
+  #items = new ByteQueue();
   #lent = new Map<Conn, Map<number, Buffer>>();
   #lentCount = 0;
   #getters = new Deque<Getter>();
