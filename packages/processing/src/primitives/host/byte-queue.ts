@@ -8,15 +8,17 @@
  * generation and marked by the host thread's major GCs, on V8's helper threads, after the
  * burst too (in the benchmark app, the Pipe figure that runs after the queue's once ran at a
  * quarter of its speed). Here a waiting small int takes 6 bytes and the collector sees one
- * buffer. An item is copied in once and out once (into a pooled Buffer when delivered).
+ * buffer. A small item is copied in once and out once (into a pooled Buffer when delivered).
  *
- * Items of `BIG` bytes or more are kept as they are (a record says so) rather than copied.
+ * Items of `BIG` bytes or more are kept as they are (a record says so): their bytes outweigh
+ * the view, and copying 1 KiB items in and out measured 20% slower end to end.
  * Items given back (`unshift`, rare: a consumer died or returned what it was lent) wait in a
  * small deque in front of the rest.
  */
 import { Deque } from '../protocol.js';
 
-const BIG = 64 * 1024;
+/** From this size an item is kept as the view it came in (see above). */
+const BIG = 256;
 /** The record length that says "the next of the big items". */
 const BIG_MARK = 0xffffffff;
 const INITIAL = 64 * 1024;
