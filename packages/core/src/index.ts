@@ -11,4 +11,5 @@ export type { StartMethod } from './process/start-method.js';
 export { callerModule, findExport, locateTarget, type TargetRef } from './process/target.js';
 export * from './serialize/index.js';
 export { busyPoll, setBusyPollWindow } from './util/busy-poll.js';
+export { makePrivateDir, sweepDeadDirs } from './util/private-dir.js';
 export * from './util/wait.js';

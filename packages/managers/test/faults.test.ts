@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@proc/connection';
@@ -136,6 +138,20 @@ describe('lifecycle', () => {
 });
 
 describe('the server dies', () => {
+  it('a killed server leaves its socket folder only until the next server starts', async () => {
+    const own = await Manager();
+    const pid = own.process?.pid as number;
+    const dir = path.dirname(own.address as string);
+    expect(path.basename(dir)).toMatch(new RegExp(`^proc-mgr-${pid}-`));
+    process.kill(pid, 'SIGKILL');
+    await own.process?.join();
+    expect(fs.existsSync(dir)).toBe(true);
+    const next = await Manager();
+    onTestFinished(() => next.shutdown());
+    expect(fs.existsSync(dir)).toBe(false);
+    await own.shutdown().catch(() => {});
+  });
+
   it('every pending and later call rejects with ManagerGoneError', async () => {
     const own = await Manager();
     const q = await own.Queue();

@@ -3,10 +3,10 @@
  * before it loads anything else (the codec, the protocol); connections that arrive meanwhile
  * are held, paused, until the server adopts the socket.
  */
-import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
+// The subpath loads this one module, not the rest of @proc/core: the entry binds first.
+import { makePrivateDir } from '@proc/core/private-dir';
 import type { Address } from '../wire/messages.js';
 
 /** A listening socket bound before the rest of the server is loaded (see `server/entry.ts`). */
@@ -24,7 +24,8 @@ export async function bindServer(address: Address | undefined): Promise<BoundSer
   let dir: string | undefined;
   let bind: Address;
   if (address === undefined) {
-    dir = mkdtempSync(path.join(tmpdir(), 'proc-mgr-'));
+    // Named after this pid: a server that is killed cannot remove it, the next one will.
+    dir = makePrivateDir('proc-mgr');
     bind = path.join(dir, 's');
   } else bind = address;
   const server = net.createServer({ noDelay: true, pauseOnConnect: true });

@@ -4,10 +4,9 @@
  * its constructor returns, and a child started right after can connect.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { currentProcess } from '@proc/core';
+import { currentProcess, makePrivateDir } from '@proc/core';
 import { HostGoneError } from '../errors.js';
 import { portSide, RingReader, RingWriter, ringBuffer } from '../ring.js';
 import { Channel } from './channel.js';
@@ -66,36 +65,9 @@ function workerUrl(): { url: URL; eval: boolean } {
   return { url: new URL('../host/worker.js', here), eval: false };
 }
 
-/**
- * Removes the socket folders of hosts whose process is gone (killed processes cannot remove
- * their own). A folder is named after its process's pid; a live pid's folder is kept.
- */
-function sweepStale(tmp: string): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(tmp);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = /^proc-prim-(\d+)-/.exec(name);
-    if (!m || Number(m[1]) === process.pid) continue;
-    try {
-      process.kill(Number(m[1]), 0);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ESRCH') {
-        try {
-          fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
-        } catch {}
-      }
-    }
-  }
-}
-
 export function startLocalHost(): LocalHost {
-  const tmp = os.tmpdir();
-  sweepStale(tmp);
-  const dir = fs.mkdtempSync(path.join(tmp, `proc-prim-${process.pid}-`));
+  // Named after this pid: the next host removes it if this process is killed (`makePrivateDir`).
+  const dir = makePrivateDir('proc-prim');
   const address = path.join(dir, 'host.sock');
   const { port1, port2 } = new MessageChannel();
   const ready = new Int32Array(new SharedArrayBuffer(4));
