@@ -145,7 +145,7 @@ it.runIf(linux && addon)("a child's lane writes into a shared-memory ring, and P
   expect(await report({ ...process.env, PROC_SHM_LANE: '0' })).toBe(0);
 }, 60_000);
 
-it.runIf(linux && addon)('every child of a burst gets a lane of its own (the addon makes a FIFO when none is in stock)', async () => {
+it.runIf(linux && addon)('every child of a burst gets a lane of its own (the addon makes each client FIFO as it connects)', async () => {
   const q = new Queue();
   const stop = new Event();
   const children = Array.from({ length: 8 }, () => new Process({ target: reportRings, module: fixture, args: [q, stop] }));

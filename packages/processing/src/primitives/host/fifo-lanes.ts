@@ -5,8 +5,9 @@
  * a write on a Unix stream socket in about 1.7 µs but one on a pipe in about 0.6 µs (a pipe packs
  * the bytes into a page; a socket allocates a buffer per write and wakes the reader every time,
  * a pipe only when it was empty). Node cannot make a pipe (`pipe(2)`, `mkfifo(3)`) itself, so
- * the host asks the `mkfifo` program for a few named pipes ahead of need, in its private 0700
- * folder, off the path of any call. Elsewhere than on Linux, without `mkfifo` or with
+ * the host makes them in its private 0700 folder with proc's addon (`shm.ts`), one per client
+ * as it connects, or else asks the `mkfifo` program for a few ahead of need, off the path of
+ * any call. Elsewhere than on Linux, without `mkfifo` or with
  * `PROC_FIFO_LANE=0`, clients keep using the socket for both directions.
  *
  * Where proc's addon is built, the host also offers a shared-memory ring with the lane, and a
@@ -47,7 +48,7 @@ export function lanesEnabled(): boolean {
   return process.platform === 'linux' && process.env.PROC_FIFO_LANE !== '0';
 }
 
-/** Named pipes made ahead of need in `dir`. */
+/** Named pipes in `dir`: made on demand with proc's addon, else ahead of need by `mkfifo`. */
 export class FifoPool {
   readonly #dir: string;
   #stock: string[] = [];
@@ -57,17 +58,19 @@ export class FifoPool {
 
   constructor(dir: string) {
     this.#dir = dir;
-    this.#refill();
+    // With proc's addon a FIFO is one mknod(2) away: made when a client takes it, none before.
+    if (!shmNative()) this.#refill();
   }
 
   /** A fresh FIFO's path, or undefined when none is ready (the client then uses its socket). */
   take(): string | undefined {
-    const p = this.#stock.shift() ?? this.#makeNow();
+    if (shmNative()) return this.#makeNow();
+    const p = this.#stock.shift();
     if (this.#stock.length <= LOW) this.#refill();
     return p;
   }
 
-  /** With proc's addon, a FIFO is one `mknod(2)` away: no client goes without one. */
+  /** Makes one FIFO with the addon's `mkfifo`; undefined (and lanes off) when that fails. */
   #makeNow(): string | undefined {
     const shm = shmNative();
     if (!shm || this.#broken) return undefined;
@@ -81,15 +84,9 @@ export class FifoPool {
     }
   }
 
+  /** Without the addon: asks the `mkfifo` program for a batch, off the path of any call. */
   #refill(): void {
     if (this.#making || this.#broken) return;
-    if (shmNative()) {
-      for (let i = 0; i < BATCH; i++) {
-        const p = this.#makeNow();
-        if (p) this.#stock.push(p);
-      }
-      return;
-    }
     this.#making = true;
     const paths: string[] = [];
     for (let i = 0; i < BATCH; i++) paths.push(path.join(this.#dir, `lane-${this.#next++}`));
@@ -120,11 +117,12 @@ export class HostLane {
   #eof = false;
   /** The nonce and mode byte have come first through the FIFO; null until then (what came so far). */
   #head: Buffer | null = Buffer.alloc(0);
-  /** The offered ring (`lane-ring.ts`): its memfd until the client answered, and its reader. */
+  /**
+   * The offered ring (`lane-ring.ts`): its memfd until the client answered, and its reader,
+   * kept once the client's mode byte says it writes into the ring (2), dropped if it does not.
+   */
   #ringFd = -1;
   #ring: LaneRingReader | undefined;
-  /** The client said it writes into the ring (mode byte 2). */
-  #ringMode = false;
 
   /** Opens the read end (non-blocking: it does not wait for a writer). Throws when it cannot. */
   constructor(fifo: string, on: { bytes(chunk: Buffer): void; end(): void; bad(): void }) {
@@ -218,18 +216,19 @@ export class HostLane {
         return;
       }
       const mode = head[LANE_NONCE];
-      if (mode === MODE_RING && this.#ring) this.#ringMode = true;
-      else if (mode === MODE_FIFO) this.#ring?.stop();
-      else {
+      if (mode === MODE_FIFO) {
+        this.#ring?.stop();
+        this.#ring = undefined;
+      } else if (mode !== MODE_RING || !this.#ring) {
         this.#bad();
         return;
       }
       this.#head = null;
       chunk = head.subarray(LANE_NONCE + 1);
-      if (chunk.length === 0 && !this.#ringMode) return;
+      if (chunk.length === 0 && !this.#ring) return;
     }
-    if (!this.#ringMode) this.#onBytes(chunk);
-    else this.#ring?.records(chunk);
+    if (this.#ring) this.#ring.records(chunk);
+    else this.#onBytes(chunk);
   }
 
   #bad(): void {
