@@ -123,14 +123,13 @@ export class RingWriter {
     const h = this.#h;
     const n = buf.byteLength;
     if (n === 0) return true;
-    const w = h[W] >>> 0;
-    const used = (w - (Atomics.load(h, R) >>> 0)) >>> 0;
-    if (this.#posted !== Atomics.load(h, HANDLED) || n > this.#data.length - used) {
+    if (!this.fits(n)) {
       // Full (or overflow still unread): the side keeps the order behind what the ring holds.
       this.#posted++;
       Atomics.store(h, POSTED, this.#posted);
       return this.#side.overflow(buf, done);
     }
+    const w = h[W] >>> 0;
     const at = w & this.#mask;
     const first = Math.min(n, this.#data.length - at);
     // Copies into shared memory go word by word only when source and target share their

@@ -57,7 +57,7 @@ export class SocketChannel extends Channel {
         stage = 'lane';
       }
       if (stage === 'lane') {
-        // The host's lane offer: u16 length, then the nonce and the FIFO's path (0: none).
+        // The host's lane offer: u16 length (0: none), then its body (`parseOffer`).
         if (pending.length < 2) return;
         const n = pending.readUInt16LE(0);
         if (pending.length < 2 + n) return;

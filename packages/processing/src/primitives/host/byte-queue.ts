@@ -21,10 +21,14 @@ import { Deque } from '../protocol.js';
 const BIG = 256;
 /** The record length that says "the next of the big items". */
 const BIG_MARK = 0xffffffff;
-const INITIAL = 64 * 1024;
+/** The first buffer, made on the first push: a queue that holds nothing costs nothing. */
+const INITIAL = 4 * 1024;
+/** A buffer larger than this, grown by a burst, is let go once the queue is empty. */
+const KEEP = 1024 * 1024;
+const NONE = Buffer.alloc(0);
 
 export class ByteQueue {
-  #buf = Buffer.allocUnsafeSlow(INITIAL);
+  #buf = NONE;
   #head = 0;
   #tail = 0;
   #count = 0;
@@ -81,7 +85,7 @@ export class ByteQueue {
   #empty(): void {
     this.#head = 0;
     this.#tail = 0;
-    if (this.#buf.length > 16 * INITIAL) this.#buf = Buffer.allocUnsafeSlow(INITIAL);
+    if (this.#buf.length > KEEP) this.#buf = NONE;
   }
 
   /** Makes room for `need` more bytes at the tail: moves the records to the front, or grows. */
@@ -91,7 +95,7 @@ export class ByteQueue {
     if (used + need <= this.#buf.length / 2) {
       this.#buf.copyWithin(0, this.#head, this.#tail);
     } else {
-      let size = this.#buf.length * 2;
+      let size = Math.max(INITIAL, this.#buf.length * 2);
       while (size < used + need) size *= 2;
       const next = Buffer.allocUnsafeSlow(size);
       this.#buf.copy(next, 0, this.#head, this.#tail);
