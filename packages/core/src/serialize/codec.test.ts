@@ -1,8 +1,10 @@
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SerializationError } from '../errors.js';
 import { deserialize, getCodec, procCodec, serialize, setCodec, v8Codec } from './index.js';
 
 const roundTrip = <T>(v: T): T => deserialize(serialize(v)) as T;
+const bytes1k = (seed: number) => Uint8Array.from({ length: 1024 }, (_, i) => (i + seed) & 0xff);
 
 describe('round trips', () => {
   it.each([
@@ -147,6 +149,47 @@ describe('round trips', () => {
     expect(r.b.toString()).toBe('abc');
     expect([...r.u]).toEqual([1, 2]);
     expect(r.big.every((x) => x === 3)).toBe(true);
+  });
+
+  it('typed arrays of 65 B to 4 KiB share a slab; smaller and larger ones, and ArrayBuffers, are their own', () => {
+    const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+    const [a, b] = roundTrip([bytes(1024, 1), bytes(1000, 2)]);
+    expect(a).toStrictEqual(bytes(1024, 1));
+    expect(b).toStrictEqual(bytes(1000, 2));
+    expect(a.buffer).toBe(b.buffer);
+    expect(a.buffer.byteLength).toBeGreaterThan(a.byteLength);
+    expect(b.byteOffset % 8).toBe(0);
+    // Writing one view leaves its neighbours alone.
+    a.fill(0);
+    expect(b).toStrictEqual(bytes(1000, 2));
+    for (const n of [64, 4097]) {
+      const own = roundTrip(bytes(n, 3));
+      expect([own.byteOffset, own.buffer.byteLength]).toEqual([0, n]);
+    }
+    const ab = roundTrip(bytes(1024, 4).buffer);
+    expect(ab.byteLength).toBe(1024);
+    // Every element type keeps its values at its offset in the slab.
+    const f64 = Float64Array.from({ length: 100 }, (_, i) => i / 3);
+    const i16 = Int16Array.from({ length: 101 }, (_, i) => -i * 300);
+    const dv = new DataView(bytes(200, 5).buffer, 3, 150);
+    const [rf, ri, rd] = roundTrip([f64, i16, dv]);
+    expect(rf).toStrictEqual(f64);
+    expect(ri).toStrictEqual(i16);
+    expect(rd).toBeInstanceOf(DataView);
+    expect(new Uint8Array(rd.buffer, rd.byteOffset, rd.byteLength)).toStrictEqual(bytes(200, 5).subarray(3, 153));
+  });
+
+  it('a slab named in a transfer list is copied, not detached: the views sharing it stay intact', async () => {
+    const [a, b] = roundTrip([bytes1k(1), bytes1k(2)]);
+    const { port1, port2 } = new MessageChannel();
+    const got = new Promise<Uint8Array>((resolve) => port2.once('message', resolve));
+    port1.postMessage(a, [a.buffer]);
+    const received = await got;
+    port1.close();
+    expect(new Uint8Array(received.buffer, received.byteOffset, 1024)).toStrictEqual(bytes1k(1));
+    expect(a).toStrictEqual(bytes1k(1));
+    expect(b).toStrictEqual(bytes1k(2));
+    expect(roundTrip(bytes1k(3))).toStrictEqual(bytes1k(3));
   });
 
   it('a serialized message stays valid after later serializations (and after growth)', async () => {

@@ -3,12 +3,14 @@
  * deserialize other messages re-entrantly.
  *
  * Every binary value is copied out of the input: the caller's buffer may be a reused receive
- * buffer, and a decoded Buffer must stay valid after it is reused.
+ * buffer, and a decoded Buffer must stay valid after it is reused. Small typed arrays are copied
+ * into a shared slab (`slab.ts`), as Node's small Buffers live in its pool.
  */
 import { SerializationError } from '../errors.js';
 import { classById } from './class-registry.js';
 import { decodeError } from './error-codec.js';
 import { packSize, readPacked } from './packed.js';
+import { SLAB_MAX, SLAB_MIN, slabCopy } from './slab.js';
 import * as T from './tags.js';
 import type { RebuildContext, RebuildFunction } from './types.js';
 import type { NodeBuffer } from './utf8.js';
@@ -309,40 +311,44 @@ export class Decoder {
     this.pos += n;
     const src = this.buf.subarray(start, start + n);
     if (kind === T.BIN_BUFFER) return Buffer.from(src); // a copy
-    const copy = new Uint8Array(n);
-    copy.set(src);
+    // A view of 65 B to 4 KiB comes from the slab (`slab.ts`); an ArrayBuffer is always its own.
+    const pooled = kind !== T.BIN_ARRAYBUFFER && n >= SLAB_MIN && n <= SLAB_MAX;
+    const copy = pooled ? slabCopy(src) : new Uint8Array(n);
+    if (!pooled) copy.set(src);
     // The common case first, before `.buffer` (a call into the runtime, measurable per item).
     if (kind === T.BIN_UINT8) return copy;
     const ab = copy.buffer;
+    const at = copy.byteOffset;
     switch (kind) {
       case T.BIN_ARRAYBUFFER:
         return ab;
       case T.BIN_DATAVIEW:
-        return new DataView(ab);
+        return new DataView(ab, at, n);
       case T.BIN_INT8:
-        return new Int8Array(ab);
+        return new Int8Array(ab, at, n);
       case T.BIN_UINT8C:
-        return new Uint8ClampedArray(ab);
+        return new Uint8ClampedArray(ab, at, n);
     }
     const size = kind === T.BIN_INT16 || kind === T.BIN_UINT16 ? 2 : kind <= T.BIN_FLOAT32 ? 4 : 8;
     if (n % size !== 0) throw corrupt('a typed array has a partial element');
+    const len = n / size;
     switch (kind) {
       case T.BIN_INT16:
-        return new Int16Array(ab);
+        return new Int16Array(ab, at, len);
       case T.BIN_UINT16:
-        return new Uint16Array(ab);
+        return new Uint16Array(ab, at, len);
       case T.BIN_INT32:
-        return new Int32Array(ab);
+        return new Int32Array(ab, at, len);
       case T.BIN_UINT32:
-        return new Uint32Array(ab);
+        return new Uint32Array(ab, at, len);
       case T.BIN_FLOAT32:
-        return new Float32Array(ab);
+        return new Float32Array(ab, at, len);
       case T.BIN_FLOAT64:
-        return new Float64Array(ab);
+        return new Float64Array(ab, at, len);
       case T.BIN_BIGINT64:
-        return new BigInt64Array(ab);
+        return new BigInt64Array(ab, at, len);
       case T.BIN_BIGUINT64:
-        return new BigUint64Array(ab);
+        return new BigUint64Array(ab, at, len);
       default:
         throw corrupt(`unknown binary kind ${kind}`);
     }
