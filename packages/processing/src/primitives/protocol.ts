@@ -65,6 +65,10 @@ export enum Op {
   LockHeld = 28,
   /** A cached lock is no longer held by this process, which keeps it cached. */
   LockIdle = 29,
+  /** The hosting process's main thread consumed this many deliveries. b: count */
+  AckCount = 30,
+  /** The hosting process's main thread hands these deliveries back. payload: items (`itemsPayload`) */
+  ReturnItems = 31,
   // host -> client
   /** An item for a `Get`. a: delivery id. payload: item */
   Deliver = 64,
@@ -255,6 +259,33 @@ export class FrameParser {
 export function idsPayload(ids: readonly number[]): Buffer {
   const out = Buffer.allocUnsafe(ids.length * 4);
   for (let i = 0; i < ids.length; i++) out.writeUInt32LE(ids[i] >>> 0, i * 4);
+  return out;
+}
+
+/** Items as a payload: each a u32 LE length, then its bytes. */
+export function itemsPayload(items: readonly Uint8Array[]): Buffer {
+  let n = 0;
+  for (const it of items) n += 4 + it.byteLength;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (const it of items) {
+    out.writeUInt32LE(it.byteLength, o);
+    out.set(it, o + 4);
+    o += 4 + it.byteLength;
+  }
+  return out;
+}
+
+/** The items of an `itemsPayload` (views of it); throws a RangeError on a malformed one. */
+export function readItems(payload: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let o = 0; o < payload.length; ) {
+    if (payload.length - o < 4) throw new RangeError('an items payload ends inside a length');
+    const n = payload.readUInt32LE(o);
+    if (payload.length - o - 4 < n) throw new RangeError('an items payload ends inside an item');
+    out.push(payload.subarray(o + 4, o + 4 + n));
+    o += 4 + n;
+  }
   return out;
 }
 

@@ -161,13 +161,22 @@ export abstract class Channel {
 
   #batch: { promise: Promise<void>; resolve(): void; reject(e: Error): void } | undefined;
 
+  /**
+   * A request id for a request whose answers come as frames to the primitive's core (not to a
+   * `call`), such as a standing get's pushed items.
+   */
+  reserveReq(): number {
+    const req = this.#nextReq;
+    this.#nextReq = this.#nextReq >= 0xfffffff0 ? 1 : this.#nextReq + 1;
+    return req;
+  }
+
   /** Sends a request and resolves with the host's answer (an `Error` frame rejects). */
   call(op: Op, prim: number, a: number, b: number, c: number, payload?: Uint8Array, options: CallOptions = {}): Promise<Frame> {
     if (this.#gone) return Promise.reject(this.#gone);
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const req = this.#nextReq;
-    this.#nextReq = this.#nextReq >= 0xfffffff0 ? 1 : this.#nextReq + 1;
+    const req = this.reserveReq();
     return new Promise<Frame>((resolve, reject) => {
       const p: Pending = { resolve, reject, held: true };
       this.#pending.set(req, p);

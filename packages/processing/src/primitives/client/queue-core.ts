@@ -9,11 +9,13 @@
  *   Extra items lent with a Deliver sit in `#lent` until a later get takes one (ack first) or
  *   the host recalls them (Return). A remote client's ack is a frame written to the kernel in
  *   the same tick, before user code sees the item; a killed consumer's unacked items go back to
- *   the queue when the host sees its connection close.
+ *   the queue when the host sees its connection close. To its own process's host the main
+ *   thread acks by count (AckCount) and hands items back with their bytes (ReturnItems): they
+ *   live and die together, so that host keeps no ids for it.
  */
 import { abortError, deserialize, deserializeAsync, StateError, serialize } from '@proc/core';
 import { Empty, Full } from '../errors.js';
-import { Deque, idsPayload, Op } from '../protocol.js';
+import { Deque, idsPayload, itemsPayload, Op } from '../protocol.js';
 import type { Channel, Core, Frame } from './channel.js';
 
 export interface QueueWaitOptions {
@@ -37,6 +39,8 @@ interface Parked {
 
 /** How many items a standing get of this process's main thread may receive (then it asks again). */
 const STANDING_WANT = 512;
+/** A plain get that leaves fewer items than this lent here asks for the next ones already. */
+const STREAM_AHEAD = 256;
 /** Acks of an unbounded queue to this process's host go in batches this large (or after a short while). */
 const ACK_BATCH = 256;
 
@@ -96,22 +100,14 @@ export class QueueCore implements Core {
           const answered = this.#ch.answer(this.#prim, req, { op: Op.Deliver, a: l.did, b: 0, c: 0, payload: l.bytes }, this.#giveBack);
           if (!answered) this.#lent.unshift(l);
         }
-        // The standing get is used up while gets still wait here: the first asks anew.
-        if (this.#stream === null && this.#parked.length > 0) {
-          const w = this.#parked.shift() as Parked;
-          if (this.#parked.length === 0) this.#ch.unretain();
-          this.#getRemote({}, true).then(w.resolve, w.reject);
-        }
+        // The standing get is used up while gets still wait here: ask for more.
+        if (this.#stream === null && this.#parked.length > 0) this.#openStream();
         return;
       case Op.Recall: {
         this.#flushAcks();
-        if (this.#lent.length === 0) {
-          this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([]));
-          return;
-        }
-        const ids: number[] = [];
-        for (let l = this.#lent.shift(); l; l = this.#lent.shift()) ids.push(l.did);
-        this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload(ids));
+        const back: Lent[] = [];
+        for (let l = this.#lent.shift(); l; l = this.#lent.shift()) back.push(l);
+        this.#return(back);
         return;
       }
       case Op.Revoke:
@@ -183,22 +179,37 @@ export class QueueCore implements Core {
 
   get(options: QueueWaitOptions = {}): Promise<unknown> {
     if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    // A plain blocking get on this process's own host: items stream in (standing get).
+    const plain = this.#ch.local && options.block !== false && options.timeout == null && options.signal === undefined;
     const lent = this.#lent.shift();
-    if (lent) return this.#take(lent);
+    if (lent) {
+      if (plain && this.#stream === null && this.#lent.length < STREAM_AHEAD && !this.#ch.gone) this.#openStream();
+      return this.#take(lent);
+    }
     if (this.#ch.gone) return Promise.reject(this.#ch.gone);
-    // A plain blocking get on this process's own host: wait for pushed items (standing get).
-    if (this.#ch.local && options.block !== false && options.timeout == null && options.signal === undefined) {
-      if (this.#stream !== null) {
-        // Waiting like a get at the host does: the process stays alive meanwhile.
-        if (this.#parked.length === 0) this.#ch.retain();
-        return new Promise((resolve, reject) => this.#parked.push({ resolve, reject }));
-      }
-      return this.#getRemote(options, true);
+    if (plain) {
+      if (this.#stream === null) this.#openStream();
+      // Waiting like a get at the host does: the process stays alive meanwhile.
+      if (this.#parked.length === 0) this.#ch.retain();
+      return new Promise((resolve, reject) => this.#parked.push({ resolve, reject }));
     }
     return this.#getRemote(options);
   }
 
-  async #getRemote(options: QueueWaitOptions, standing = false): Promise<unknown> {
+  /**
+   * Asks this process's host for the next `STANDING_WANT` items, pushed as they come. Opened
+   * while `STREAM_AHEAD` items are still lent here, so that the next ones are on their way
+   * before these run out: the host thread may be busy for a millisecond or two (taking in a
+   * producer's burst) before it reads the request, and the main thread would idle meanwhile.
+   */
+  #openStream(): void {
+    this.#flushAcks();
+    const req = this.#ch.reserveReq();
+    this.#stream = { req, left: STANDING_WANT };
+    this.#ch.send(Op.Get, this.#prim, req, -1, STANDING_WANT, 3);
+  }
+
+  async #getRemote(options: QueueWaitOptions): Promise<unknown> {
     this.#flushAcks();
     const block = options.block ?? true;
     const timeout = block ? (options.timeout ?? -1) : 0;
@@ -206,15 +217,13 @@ export class QueueCore implements Core {
     let myReq = 0;
     let f: Frame;
     try {
-      f = await this.#ch.call(Op.Get, this.#prim, timeout, want, (block ? 1 : 0) | (standing ? 2 : 0), undefined, {
+      f = await this.#ch.call(Op.Get, this.#prim, timeout, want, block ? 1 : 0, undefined, {
         signal: options.signal,
         onAbort: 'drop',
         late: this.#giveBack,
         onReq: (req) => {
           myReq = req;
-          // The first item answers this call; the other `want - 1` come as pushed Delivers.
-          if (standing) this.#stream = { req, left: want - 1 };
-          else this.#waiting.push(req);
+          this.#waiting.push(req);
         },
       });
     } finally {
@@ -285,8 +294,8 @@ export class QueueCore implements Core {
       // Acks to our own host thread go in bulk (nothing to lose if this process dies): soon for
       // a bounded queue (they free room for producers), in large batches for an unbounded one
       // (they only let the host forget the item; `qsize` and the next request flush them).
-      this.#acks.push(did);
-      if (this.#acks.length >= ACK_BATCH) this.#flushAcks();
+      this.#acks++;
+      if (this.#acks >= ACK_BATCH) this.#flushAcks();
       else if (!this.#ackScheduled) {
         this.#ackScheduled = true;
         if (this.maxsize > 0) setImmediate(this.#scheduledAcks);
@@ -304,20 +313,33 @@ export class QueueCore implements Core {
 
   /** An item that raced a get we gave up (or answered here): hand it back. */
   #giveBack = (late: Frame) => {
-    if (late.op === Op.Deliver && !this.#ch.gone) this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload([late.a]));
+    if (late.op === Op.Deliver && !this.#ch.gone) this.#return([{ did: late.a, bytes: late.payload }]);
   };
 
-  #acks: number[] = [];
+  /**
+   * Hands deliveries back to the host, in order: by id to another process's host, with their
+   * bytes to our own (which keeps no ids for us, `host/queue-state.ts`).
+   */
+  #return(back: Lent[]): void {
+    if (this.#ch.local) {
+      this.#ch.send(Op.ReturnItems, this.#prim, 0, 0, 0, 0, itemsPayload(back.map((l) => l.bytes)));
+      return;
+    }
+    this.#ch.send(Op.Return, this.#prim, 0, 0, 0, 0, idsPayload(back.map((l) => l.did)));
+  }
+
+  /** Deliveries consumed here and not yet acked to our own host (which counts them). */
+  #acks = 0;
   #ackScheduled = false;
   #scheduledAcks = () => {
     this.#ackScheduled = false;
     this.#flushAcks();
   };
   #flushAcks = () => {
-    if (this.#acks.length === 0 || this.#ch.gone) return;
-    const ids = this.#acks;
-    this.#acks = [];
-    this.#ch.send(Op.Ack, this.#prim, 0, 0, 0, 0, idsPayload(ids), true);
+    if (this.#acks === 0 || this.#ch.gone) return;
+    const n = this.#acks;
+    this.#acks = 0;
+    this.#ch.send(Op.AckCount, this.#prim, 0, 0, n, 0, undefined, true);
   };
 
   async qsize(): Promise<number> {

@@ -14,6 +14,11 @@
  * and what was LENT to it is QUEUED again. A client that withdrew its Get (timeout, abort) and
  * then sees the item arrive sends it back with Return.
  *
+ * The hosting process's own main thread (the local conn) lives and dies with the host, so what
+ * it holds needs no ids: its deliveries are counted (AckCount) and what it hands back comes
+ * with the items' bytes (ReturnItems). A remote conn's deliveries are kept by id until acked,
+ * since its death must give them back.
+ *
  * Bounded queues: occupancy = QUEUED + LENT + credits granted to producers. A PutOk grants the
  * producer credits (half of the free room) so its next puts need no round trip; when a put has
  * to wait while credits are out, the host revokes them (the producer returns the unused ones).
@@ -22,7 +27,7 @@
  */
 
 import { microtask } from '../microtask.js';
-import { Deque, idsPayload, Op, readIds } from '../protocol.js';
+import { Deque, idsPayload, Op, readIds, readItems } from '../protocol.js';
 import { ByteQueue } from './byte-queue.js';
 import { arm, type Conn, fail, type PrimState, reply } from './conn.js';
 
@@ -56,7 +61,11 @@ export class QueueState implements PrimState {
   readonly #maxsize: number;
   /** QUEUED items, in order (`byte-queue.ts`: bytes, not an object per item). */
   #items = new ByteQueue();
+  /** LENT to remote conns, by delivery id. */
   #lent = new Map<Conn, Map<number, Buffer>>();
+  /** LENT to the local conn (counted only, see above), and that conn once it got any. */
+  #localLent = 0;
+  #local: Conn | null = null;
   #lentCount = 0;
   #getters = new Deque<Getter>();
   #putters = new Deque<Putter>();
@@ -158,6 +167,25 @@ export class QueueState implements PrimState {
         this.#serveGetters();
         return;
       }
+      case Op.AckCount: {
+        if (!conn.local) break;
+        const n = Math.min(this.#localLent, Math.max(0, b));
+        this.#localLent -= n;
+        this.#lentCount -= n;
+        this.#servePutters();
+        return;
+      }
+      case Op.ReturnItems: {
+        if (!conn.local) break;
+        this.#recalling.delete(conn);
+        const back = readItems(payload);
+        const n = Math.min(this.#localLent, back.length);
+        this.#localLent -= n;
+        this.#lentCount -= n;
+        for (let i = back.length - 1; i >= 0; i--) this.#items.unshift(back[i] as Buffer);
+        this.#serveGetters();
+        return;
+      }
       case Op.Cancel: {
         const match = (x: { conn: Conn; req: number; timer?: NodeJS.Timeout }) => x.conn === conn && x.req === req;
         const found = [
@@ -194,12 +222,17 @@ export class QueueState implements PrimState {
         this.#joiners.push(j);
         return;
       }
-      default:
-        fail(conn, this.#id, req, 'TypeError', `a queue does not support op ${op}`);
     }
+    fail(conn, this.#id, req, 'TypeError', `a queue does not support op ${op}${conn.local ? '' : ' from another process'}`);
   }
 
   drop(conn: Conn): void {
+    if (conn === this.#local) {
+      // The hosting process is going: what its main thread held goes with it.
+      this.#lentCount -= this.#localLent;
+      this.#localLent = 0;
+      this.#local = null;
+    }
     const lent = this.#lent.get(conn);
     if (lent) this.#takeBack(conn, [...lent.keys()]);
     this.#lent.delete(conn);
@@ -258,27 +291,37 @@ export class QueueState implements PrimState {
   }
 
   #recall(except: Conn): void {
-    for (const [conn, lent] of this.#lent) {
-      if (conn !== except && lent.size > 0 && !this.#recalling.has(conn) && !conn.closed) {
-        this.#recalling.add(conn);
-        conn.send(Op.Recall, this.#id, 0, 0, 0, 0);
-      }
+    for (const [conn, lent] of this.#lent) if (lent.size > 0) this.#recallFrom(conn, except);
+    if (this.#local && this.#localLent > 0) this.#recallFrom(this.#local, except);
+  }
+
+  #recallFrom(conn: Conn, except: Conn): void {
+    if (conn !== except && !this.#recalling.has(conn) && !conn.closed) {
+      this.#recalling.add(conn);
+      conn.send(Op.Recall, this.#id, 0, 0, 0, 0);
     }
   }
 
   /** Lends `conn` up to `want` items for `req` (at least one); returns how many. */
   #deliver(conn: Conn, req: number, want: number): number {
-    let lent = this.#lent.get(conn);
-    if (!lent) {
-      lent = new Map();
-      this.#lent.set(conn, lent);
-    }
     let n = 1;
     if (want > 1 && this.#getters.length === 0) {
       const share = Math.floor((this.#items.length - 1) / Math.max(1, this.#consumers.size));
       n += Math.max(0, Math.min(want - 1, share));
     }
     let sent = 0;
+    if (conn.local) {
+      this.#local = conn;
+      for (; sent < n && this.#items.length > 0; sent++) conn.send(Op.Deliver, this.#id, req, 0, 0, 0, this.#items.shift() as Buffer);
+      this.#localLent += sent;
+      this.#lentCount += sent;
+      return sent;
+    }
+    let lent = this.#lent.get(conn);
+    if (!lent) {
+      lent = new Map();
+      this.#lent.set(conn, lent);
+    }
     for (; sent < n && this.#items.length > 0; sent++) {
       const item = this.#items.shift() as Buffer;
       const did = this.#nextDid++;
