@@ -5,7 +5,8 @@
  * of `bytes`, or small ints for 0) and the parent gets them; prints items per second and each
  * thread's CPU per item (utime + stime from /proc/self/task, Linux), parent and child. The
  * parent's threads are its main thread (first), V8's helper threads, and the primitives' host
- * thread (last).
+ * thread (last). `main ELU` is the parent main thread's event-loop utilization while it gets:
+ * well below 1 means it waits for the host thread, which is then what sets the pace.
  */
 import fs from 'node:fs';
 import { isMainProcess, Process, Queue } from '@proc/processing';
@@ -52,12 +53,14 @@ if (isMainProcess()) {
     await p.start();
     await q.get();
     const a = ticks();
+    const elu = performance.eventLoopUtilization();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await q.get();
     const s = (performance.now() - t0) / 1000;
+    const busy = performance.eventLoopUtilization(elu).utilization;
     const b = ticks();
     await q.get();
-    console.log(`${Math.round(n / s / 1000)} k items/s; parent ${perItem(a, b, n)}; child ${await out.get()}`);
+    console.log(`${Math.round(n / s / 1000)} k items/s; main ELU ${busy.toFixed(2)}; parent ${perItem(a, b, n)}; child ${await out.get()}`);
     await p.join();
   }
 }
