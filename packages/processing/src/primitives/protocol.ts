@@ -92,8 +92,6 @@ export enum Op {
   BarrierAction = 73,
   /** Another process wants the lock you keep cached: release it for real once you are done. */
   LockRecall = 74,
-  /** The standing get `req` is over: the queue has other consumers now, ask per get. */
-  StreamEnd = 75,
 }
 
 /** Appends frames into one buffer, so many frames leave in one write. */

@@ -70,12 +70,6 @@ export class QueueCore implements Core {
    * rather than asking for each (one request per item would wake the host thread per item).
    */
   #stream: { req: number; left: number } | null = null;
-  /**
-   * The host ended our standing get because the queue has other consumers (StreamEnd): from
-   * then on every get asks for its own item, and nothing is streamed ahead here (an item lent
-   * ahead and recalled would reach another consumer after later ones).
-   */
-  #shared = false;
   #parked = new Deque<Parked>();
 
   constructor(channel: Channel, prim: number, maxsize: number) {
@@ -107,22 +101,13 @@ export class QueueCore implements Core {
           if (!answered) this.#lent.unshift(l);
         }
         // The standing get is used up while gets still wait here: ask for more.
-        if (this.#stream === null && this.#parked.length > 0 && !this.#shared) this.#openStream();
+        if (this.#stream === null && this.#parked.length > 0) this.#openStream();
         return;
       case Op.Recall: {
         this.#flushAcks();
         const back: Lent[] = [];
         for (let l = this.#lent.shift(); l; l = this.#lent.shift()) back.push(l);
         this.#return(back);
-        return;
-      }
-      case Op.StreamEnd: {
-        if (this.#stream !== null && _req === this.#stream.req) this.#stream = null;
-        this.#shared = true;
-        // Parked gets ask one by one now, in their order (the host serves its line in order).
-        if (this.#parked.length === 0) return;
-        for (let w = this.#parked.shift(); w; w = this.#parked.shift()) this.#getRemote({}).then(w.resolve, w.reject);
-        this.#ch.unretain();
         return;
       }
       case Op.Revoke:
@@ -195,7 +180,7 @@ export class QueueCore implements Core {
   get(options: QueueWaitOptions = {}): Promise<unknown> {
     if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
     // A plain blocking get on this process's own host: items stream in (standing get).
-    const plain = this.#ch.local && !this.#shared && options.block !== false && options.timeout == null && options.signal === undefined;
+    const plain = this.#ch.local && options.block !== false && options.timeout == null && options.signal === undefined;
     const lent = this.#lent.shift();
     if (lent) {
       if (plain && this.#stream === null && this.#lent.length < STREAM_AHEAD && !this.#ch.gone) this.#openStream();

@@ -24,12 +24,6 @@
  * to wait while credits are out, the host revokes them (the producer returns the unused ones).
  * Prefetch: a Get may take up to `want` items (the extras are LENT too); when another consumer
  * waits on an empty queue, the host recalls lent extras.
- *
- * Order: items lent ahead go only to a sole consumer. A recalled item goes back to the front,
- * and a second consumer that had already got later items would get it out of order (Python's
- * queue promises each receiver one producer's items in order). So when a second consumer
- * appears, the host recalls everything lent ahead and serves nobody until it is back, ends
- * standing gets (StreamEnd), and from then on lends one item per Get.
  */
 
 import { microtask } from '../microtask.js';
@@ -80,8 +74,6 @@ export class QueueState implements PrimState {
   #revoking = new Set<Conn>();
   #recalling = new Set<Conn>();
   #consumers = new Set<Conn>();
-  /** Conns whose lent items are being recalled because a second consumer came: nobody is served meanwhile. */
-  #sharing = new Set<Conn>();
   #unfinished = 0;
   #joiners: Joiner[] = [];
   #nextDid = 1;
@@ -140,18 +132,15 @@ export class QueueState implements PrimState {
         return;
       }
       case Op.Get: {
-        if (!this.#consumers.has(conn)) {
-          this.#consumers.add(conn);
-          if (this.#consumers.size === 2) this.#share(conn);
-        }
+        this.#consumers.add(conn);
         // Standing only for a blocking get without timeout (the client waits for its items).
         const standing = (c & 2) !== 0 && (c & 1) !== 0 && a < 0;
-        if (this.#items.length > 0 && this.#sharing.size === 0) {
+        if (this.#items.length > 0) {
           const n = this.#deliver(conn, req, b);
-          if (standing) this.#goOn({ conn, req, want: b - n, standing });
+          if (standing && b > n) this.#getters.push({ conn, req, want: b - n, standing });
           return;
         }
-        if (((c & 1) === 0 || a === 0) && this.#items.length === 0) {
+        if ((c & 1) === 0 || a === 0) {
           if (!conn.closed) conn.send(Op.EmptyReply, this.#id, req, 0, 0, 0);
           return;
         }
@@ -174,7 +163,6 @@ export class QueueState implements PrimState {
       }
       case Op.Return: {
         this.#recalling.delete(conn);
-        this.#sharing.delete(conn);
         this.#takeBack(conn, readIds(payload));
         this.#serveGetters();
         return;
@@ -190,7 +178,6 @@ export class QueueState implements PrimState {
       case Op.ReturnItems: {
         if (!conn.local) break;
         this.#recalling.delete(conn);
-        this.#sharing.delete(conn);
         const back = readItems(payload);
         const n = Math.min(this.#localLent, back.length);
         this.#localLent -= n;
@@ -257,7 +244,6 @@ export class QueueState implements PrimState {
     this.#credits.delete(conn);
     this.#revoking.delete(conn);
     this.#recalling.delete(conn);
-    this.#sharing.delete(conn);
     this.#consumers.delete(conn);
     this.#servePutters();
     this.#serveGetters();
@@ -309,33 +295,6 @@ export class QueueState implements PrimState {
     if (this.#local && this.#localLent > 0) this.#recallFrom(this.#local, except);
   }
 
-  /**
-   * A second consumer (`newcomer`) came: what is lent ahead comes back first (nobody is served
-   * until it has), and standing gets end, so that no consumer gets an item after later ones.
-   */
-  #share(newcomer: Conn): void {
-    for (const g of this.#getters.removeWhere((x) => x.standing)) {
-      clearTimeout(g.timer);
-      if (!g.conn.closed) g.conn.send(Op.StreamEnd, this.#id, g.req, 0, 0, 0);
-    }
-    for (const [conn, lent] of this.#lent) if (lent.size > 0 && conn !== newcomer && !conn.closed) this.#sharing.add(conn);
-    if (this.#local && this.#localLent > 0 && this.#local !== newcomer && !this.#local.closed) this.#sharing.add(this.#local);
-    for (const conn of this.#sharing) {
-      this.#recalling.add(conn);
-      conn.send(Op.Recall, this.#id, 0, 0, 0, 0);
-    }
-  }
-
-  /** A standing getter after a delivery: back in line with the rest of its `want`, or over. */
-  #goOn(g: Getter): void {
-    if (this.#consumers.size <= 1) {
-      if (g.want > 0) this.#getters.push(g);
-      return;
-    }
-    clearTimeout(g.timer);
-    if (!g.conn.closed) g.conn.send(Op.StreamEnd, this.#id, g.req, 0, 0, 0);
-  }
-
   #recallFrom(conn: Conn, except: Conn): void {
     if (conn !== except && !this.#recalling.has(conn) && !conn.closed) {
       this.#recalling.add(conn);
@@ -346,7 +305,7 @@ export class QueueState implements PrimState {
   /** Lends `conn` up to `want` items for `req` (at least one); returns how many. */
   #deliver(conn: Conn, req: number, want: number): number {
     let n = 1;
-    if (want > 1 && this.#getters.length === 0 && this.#consumers.size <= 1) {
+    if (want > 1 && this.#getters.length === 0) {
       const share = Math.floor((this.#items.length - 1) / Math.max(1, this.#consumers.size));
       n += Math.max(0, Math.min(want - 1, share));
     }
@@ -389,14 +348,14 @@ export class QueueState implements PrimState {
   }
 
   #serveGetters(): void {
-    while (this.#items.length > 0 && this.#getters.length > 0 && this.#sharing.size === 0) {
+    while (this.#items.length > 0 && this.#getters.length > 0) {
       const g = this.#getters.shift() as Getter;
       clearTimeout(g.timer);
       if (g.conn.closed) continue;
       const n = this.#deliver(g.conn, g.req, g.want);
-      if (g.standing) {
+      if (g.standing && g.want > n) {
         g.want -= n;
-        this.#goOn(g);
+        this.#getters.push(g);
       }
     }
   }
