@@ -12,3 +12,14 @@ export async function getSome(q: Queue, n: number, out: Queue): Promise<void> {
   for (let i = 0; i < n; i++) got.push(await q.get());
   await out.put(got);
 }
+
+/** Gets until null, every third get with a timeout (mixing the plain and the timed paths). */
+export async function getMixedUntilNull(q: Queue, out: Queue): Promise<void> {
+  const got: unknown[] = [];
+  for (let i = 0; ; i++) {
+    const x = i % 3 === 2 ? await q.get({ timeout: 30_000 }) : await q.get();
+    if (x === null) break;
+    got.push(x);
+  }
+  await out.put(got);
+}

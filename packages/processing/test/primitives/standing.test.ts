@@ -7,7 +7,7 @@ import { Process, Queue } from '@proc/processing';
 import { expect, it } from 'vitest';
 
 const fixture = new URL('./standing-fixture.ts', import.meta.url).href;
-const { getSome, putEach } = await import(fixture);
+const { getMixedUntilNull, getSome, putEach } = await import(fixture);
 
 it('gets waiting together in the hosting process get one item each, in order', async () => {
   const q = new Queue<number>();
@@ -71,4 +71,22 @@ it('items streamed ahead to the hosting process go back with their bytes, exactl
   expect(await q.qsize()).toBe(0);
   await q.close();
   await out.close();
+}, 60_000);
+
+it('a consumer in another process gets the items in order, exactly once, while it asks ahead', async () => {
+  const q = new Queue<number | null>();
+  const out = new Queue<unknown>();
+  const n = 20_000;
+  const p = new Process({ target: getMixedUntilNull, module: fixture, args: [q, out] });
+  await p.start();
+  // Bursts and pauses: the consumer runs dry now and then, so that its gets cross the items it
+  // asked for ahead (whatever the host sends a get answered here stays in order).
+  for (let i = 0; i < n; i++) {
+    await q.put(i);
+    if (i % 997 === 0) await new Promise((r) => setTimeout(r, 2));
+  }
+  await q.put(null);
+  const got = (await out.get()) as number[];
+  await p.join();
+  expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
 }, 60_000);
