@@ -347,7 +347,7 @@ export class QueueCore implements Core {
   /** Our gets waiting at the host, oldest first. */
   #waiting: number[] = [];
 
-  /** An item that raced a get we gave up (or answered here): hand it back. */
+  /** An item that raced a get we gave up (aborted): hand it back (one answered here keeps it, `#keepLate`). */
   #giveBack = (late: Frame) => {
     if (late.op === Op.Deliver && !this.#ch.gone) this.#return([{ did: late.a, bytes: late.payload }]);
   };
