@@ -14,6 +14,7 @@ import { ClientLane } from '../../dist/primitives/client/fifo-lane.js';
 import { fifoSide, LANE_RING_BYTES, LANE_RING_SIZE, LaneRingReader } from '../../dist/primitives/lane-ring.js';
 import { RING_HEADER_BYTES, RingDrain, RingWriter } from '../../dist/primitives/ring.js';
 import { shmNative } from '../../dist/primitives/shm.js';
+import { firstMisplacedByte } from './byte-order.js';
 
 const linux = process.platform === 'linux';
 const addon = fs.existsSync(new URL('../../dist/native/proc_shm.node', import.meta.url));
@@ -65,14 +66,7 @@ it.runIf(linux)('carries every byte in order through the ring, its overflow and 
   expect(bad).toBe(0);
   const all = Buffer.concat(got);
   expect(all.length).toBe(total);
-  let wrong = -1;
-  for (let j = 0; j < all.length; j++) {
-    if (all[j] !== (j & 0xff)) {
-      wrong = j;
-      break;
-    }
-  }
-  expect(wrong).toBe(-1);
+  expect(firstMisplacedByte(all)).toBe(-1);
 });
 
 it.runIf(linux && addon)("a client's frame that finds its ring full waits for room, in order, and its put resolves only then", async () => {

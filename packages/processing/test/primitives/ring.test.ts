@@ -5,6 +5,7 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { RingReader, ringBuffer } from '../../src/primitives/ring.js';
+import { firstMisplacedByte } from './byte-order.js';
 
 const ringJs = new URL('../../dist/primitives/ring.js', import.meta.url).href;
 
@@ -44,12 +45,5 @@ it('carries every byte in order across wrap-around, overflow and oversized write
   port1.close();
   const all = Buffer.concat(chunks);
   expect(all.length).toBe(total);
-  let bad = -1;
-  for (let i = 0; i < all.length; i++) {
-    if (all[i] !== (i & 0xff)) {
-      bad = i;
-      break;
-    }
-  }
-  expect(bad).toBe(-1);
+  expect(firstMisplacedByte(all)).toBe(-1);
 });
