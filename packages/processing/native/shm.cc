@@ -136,10 +136,9 @@ void PinLibrary() {
 // Context-aware: the primitives host loads it in a worker thread too.
 NODE_MODULE_INIT(/* exports, module, context */) {
   PinLibrary();
-  Isolate* isolate = context->GetIsolate();
   NODE_SET_METHOD(exports, "create", Create);
   NODE_SET_METHOD(exports, "open", Open);
   NODE_SET_METHOD(exports, "mkfifo", MakeFifo);
   (void)module;
-  (void)isolate;
+  (void)context;
 }
